@@ -1,0 +1,18 @@
+import {HvnetCommand} from '../../cli/base-command.js'
+
+export default class ConfigPath extends HvnetCommand {
+  static override description = 'Print the lab file in use: --config FILE, else $HVNET_CONFIG, else the per-user store.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    {command: 'HVNET_CONFIG=./lab.json <%= config.bin %> <%= command.id %>', description: 'A lab kept in a repository'},
+  ]
+
+  async run() {
+    const file = await this.labFile()
+    const {existsSync} = await import('node:fs')
+    const result = {exists: existsSync(file), path: file}
+    if (!this.jsonEnabled()) this.log(file)
+    return result
+  }
+}

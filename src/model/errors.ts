@@ -1,0 +1,50 @@
+// Every rule or input error hvnet reports. Commands never build their own messages for a rule:
+// they catch HvnetError and render `message` (Hyper-V's own sentence first, where Hyper-V has one)
+// followed by `fix` (what to run instead). `code` is stable and part of the --json contract.
+
+export type HvnetErrorCode =
+  | 'store-corrupt'
+  | 'store-invalid'
+  | 'store-locked'
+  | 'store-newer'
+  | 'invalid-name'
+  | 'invalid-mac'
+  | 'invalid-ip'
+  | 'invalid-prefix'
+  | 'invalid-value'
+  | 'not-found'
+  | 'duplicate-name'
+  | 'adapter-in-use'
+  | 'default-switch-immutable'
+  | 'switch-in-use'
+  | 'rule-violation'
+  | 'unsupported'
+
+export class HvnetError extends Error {
+  readonly code: HvnetErrorCode
+  /** One sentence that tells the user what to do instead. */
+  readonly fix: string | undefined
+  /** Process exit status: 1 for rule and input errors (the store is left unchanged). */
+  readonly exit: number
+
+  constructor(code: HvnetErrorCode, message: string, fix?: string, exit = 1) {
+    super(message)
+    this.name = 'HvnetError'
+    this.code = code
+    this.fix = fix
+    this.exit = exit
+  }
+
+  /** The one-line form shown on stderr: the message, then the fix. */
+  get line(): string {
+    return this.fix ? `${this.message} ${this.fix}` : this.message
+  }
+
+  toJSON(): {code: HvnetErrorCode; exit: number; fix: string | null; message: string} {
+    return {code: this.code, exit: this.exit, fix: this.fix ?? null, message: this.message}
+  }
+}
+
+export function isHvnetError(error: unknown): error is HvnetError {
+  return error instanceof HvnetError
+}

@@ -1,0 +1,25 @@
+// Upgrades of stored documents: migrations[n] turns a version-n document into version n+1.
+// Reads migrate in memory; the next write stores the new version. A document from a newer hvnet
+// is refused rather than rewritten.
+import {HvnetError} from './errors.js'
+import {LAB_SCHEMA_VERSION} from './schema.js'
+
+type Migration = (document: Record<string, unknown>) => Record<string, unknown>
+
+export const migrations: Record<number, Migration> = {}
+
+export function migrateDocument(document: unknown, file: string): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document
+  let current = document as Record<string, unknown>
+  const version = current.schemaVersion
+  if (typeof version !== 'number' || !Number.isInteger(version)) return document
+  if (version > LAB_SCHEMA_VERSION) {
+    throw new HvnetError('store-newer', `The lab file ${file} has schemaVersion ${version}; this hvnet reads up to ${LAB_SCHEMA_VERSION}. It was left as it is.`, 'Upgrade hvnet to use it.')
+  }
+  for (let v = version; v < LAB_SCHEMA_VERSION; v++) {
+    const step = migrations[v]
+    if (!step) throw new HvnetError('store-invalid', `The lab file ${file} has schemaVersion ${v}, which no migration upgrades. It was left as it is.`, 'Recreate the lab with `hvnet config reset --force`.')
+    current = {...step(current), schemaVersion: v + 1}
+  }
+  return current
+}

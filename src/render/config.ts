@@ -1,0 +1,3 @@
+export function renderDocument(document: unknown): string {
+  return JSON.stringify(document, null, 2)
+}
