@@ -6,6 +6,7 @@ import type {LoadedLab, TransactionResult} from '../model/store.js'
 import type {Lab} from '../model/schema.js'
 
 import {HvnetError} from '../model/errors.js'
+import {output} from './output.js'
 import {readLab, resolveLabPath, transact} from '../model/store.js'
 
 export abstract class HvnetCommand extends Command {
@@ -17,6 +18,15 @@ export abstract class HvnetCommand extends Command {
   }
 
   static override enableJsonFlag = true
+
+  override log(message = '', ...args: unknown[]): void {
+    const text = args.length > 0 ? [message, ...args].join(' ') : message
+    output().out(`${text}\n`)
+  }
+
+  override logJson(json: unknown): void {
+    output().out(`${JSON.stringify(json, null, 2)}\n`)
+  }
 
   /** The lab file chosen by --config, HVNET_CONFIG or the default. */
   protected async labFile(): Promise<string> {
@@ -57,7 +67,7 @@ export abstract class HvnetCommand extends Command {
     }
     const {colours} = await import('../render/colour.js')
     const c = await colours()
-    process.stderr.write(`${c.red('Error:')} ${line}\n`)
+    output().err(`${c.red('Error:')} ${line}\n`)
     Object.assign(cliError, {skipOclifErrorHandling: true})
     throw cliError
   }

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import {describe, test} from 'node:test'
+
+import {cli, cliJson, ok, run, snapshot, tempLab} from '../support.js'
+
+describe('the store', () => {
+  test('50 hvnet processes started at once, each adding a switch, leave exactly 50 switches', async () => {
+    const lab = tempLab()
+    const results = await Promise.all(Array.from({length: 50}, (_, i) => cli(['vswitch', 'new', `S${i}`, '--type', 'private'], {lab})))
+    assert.deepEqual(results.filter((r) => r.exitCode !== 0).map((r) => r.stderr), [])
+    const {json} = await cliJson<{name: string}[]>(['vswitch', 'list'], lab)
+    const names = json.map((s) => s.name).filter((n) => n !== 'Default Switch').sort()
+    assert.deepEqual(names, Array.from({length: 50}, (_, i) => `S${i}`).sort())
+    assert.equal(fs.existsSync(`${lab}.lock`), false)
+  })
+
+  const corruptions: [string, string, RegExp][] = [
+    ['not JSON', '{"schemaVersion": 1, "seed": ', /is not valid JSON/],
+    ['JSON that is not a lab', '[1, 2, 3]\n', /does not match the lab schema/],
+    ['a lab with an unknown key', 'PATCH:extra', /does not match the lab schema \(extra/],
+    ['a lab whose vNIC points at a missing switch', 'PATCH:dangling', /is inconsistent \(host\.vnics\["Default Switch"\]\.switchId/],
+    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 1/],
+  ]
+  for (const [what, content, message] of corruptions) {
+    test(`a store that is ${what} is reported (exit 1) and left byte-for-byte as it was`, async () => {
+      const lab = tempLab()
+      let text = content
+      if (content.startsWith('PATCH:')) {
+        await ok(['vswitch', 'new', 'A', '--type', 'internal'], lab)
+        const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+        if (content === 'PATCH:extra') document.extra = true
+        if (content === 'PATCH:dangling') document.host.vnics[0].switchId = '00000000-0000-4000-8000-000000000000'
+        if (content === 'PATCH:newer') document.schemaVersion = 99
+        text = JSON.stringify(document)
+      }
+      fs.writeFileSync(lab, text)
+      const before = snapshot(lab)
+      for (const args of [['vswitch', 'list'], ['vswitch', 'new', 'B', '--type', 'private'], ['host', 'adapter', 'add', 'E2', '--kind', 'wired']]) {
+        const r = await cli(args, {lab})
+        assert.equal(r.exitCode, 1, `${args.join(' ')}: ${r.stderr}`)
+        const lines = r.stderr.trimEnd().split('\n')
+        assert.equal(lines.length, 1, r.stderr)
+        assert.ok(lines[0].includes(lab), lines[0])
+        assert.match(lines[0], message)
+        assert.deepEqual(snapshot(lab), before)
+      }
+    })
+  }
+
+  test('config reset --force replaces a corrupt store and keeps the old file beside it', async () => {
+    const lab = tempLab()
+    fs.writeFileSync(lab, 'not json')
+    const refused = await run(['config', 'reset'], lab)
+    assert.equal(refused.exitCode, 1)
+    assert.match(refused.error ?? '', /--force/)
+    const r = await ok<{keptCorrupt: string}>(['config', 'reset', '--force'], lab)
+    assert.equal(r.keptCorrupt, `${lab}.corrupt`)
+    assert.equal(fs.readFileSync(`${lab}.corrupt`, 'utf8'), 'not json')
+    assert.equal((await ok<unknown[]>(['vswitch', 'list'], lab)).length, 1)
+  })
+
+  test('--config wins over HVNET_CONFIG, and HVNET_CONFIG over the default', async () => {
+    const viaEnv = tempLab()
+    const viaFlag = tempLab('other.json')
+    const home = path.dirname(tempLab())
+    const env = {HOME: home, XDG_CONFIG_HOME: path.join(home, 'xdg')}
+    assert.equal((await cli(['vswitch', 'new', 'EnvSwitch', '--type', 'private'], {env, lab: viaEnv})).exitCode, 0)
+    assert.equal((await cli(['vswitch', 'new', 'FlagSwitch', '--type', 'private', '--config', viaFlag], {env, lab: viaEnv})).exitCode, 0)
+    assert.match(fs.readFileSync(viaEnv, 'utf8'), /EnvSwitch/)
+    assert.doesNotMatch(fs.readFileSync(viaEnv, 'utf8'), /FlagSwitch/)
+    assert.match(fs.readFileSync(viaFlag, 'utf8'), /FlagSwitch/)
+    const pathEnv = await cli(['config', 'path'], {env, lab: viaEnv})
+    assert.equal(pathEnv.stdout.trim(), viaEnv)
+    const pathDefault = await cli(['config', 'path'], {env: {...env, HVNET_CONFIG: undefined}})
+    assert.equal(pathDefault.stdout.trim(), path.join(home, 'xdg', 'hvnet-nodejs', 'config.json'))
+  })
+
+  test('a read-only command does not create the store; the first change writes it with schemaVersion 1', async () => {
+    const lab = tempLab()
+    await ok(['vswitch', 'list'], lab)
+    await ok(['host', 'adapter', 'list'], lab)
+    assert.equal(fs.existsSync(lab), false)
+    await ok(['vswitch', 'new', 'S', '--type', 'private'], lab)
+    const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    assert.equal(document.schemaVersion, 1)
+    assert.equal(document.seed, 2017)
+    const shown = await ok<{switches: {name: string}[]}>(['config', 'show'], lab)
+    assert.deepEqual(shown.switches.map((s) => s.name), ['Default Switch', 'S'])
+  })
+
+  test('the same seed gives the same lab; another seed other MACs, GUIDs and Default Switch subnet', async () => {
+    const a = tempLab()
+    const b = tempLab()
+    const c = tempLab()
+    await ok(['config', 'reset', '--force'], a)
+    await ok(['config', 'reset', '--force'], b)
+    await ok(['config', 'reset', '--force', '--seed', '7'], c)
+    assert.deepEqual(snapshot(a), snapshot(b))
+    const ethernetMac = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).host.adapters[0].macAddress
+    assert.notEqual(ethernetMac(a), ethernetMac(c))
+  })
+})
+
+describe('the real binary', () => {
+  test('a rule error is one line on stderr naming the thing and the fix, exit 1', async () => {
+    const lab = tempLab()
+    const r = await cli(['vswitch', 'remove', 'Nope'], {lab})
+    assert.equal(r.exitCode, 1)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, 'Error: Hyper-V was unable to find a virtual switch with name "Nope". Existing switches: "Default Switch". Run `hvnet vswitch list`.')
+  })
+
+  test('--json errors are JSON on stdout with a stable code', async () => {
+    const lab = tempLab()
+    const r = await cli(['vswitch', 'show', 'Nope', '--json'], {lab})
+    assert.equal(r.exitCode, 1)
+    assert.deepEqual(JSON.parse(r.stdout), {
+      error: {
+        code: 'not-found',
+        exit: 1,
+        fix: 'Existing switches: "Default Switch". Run `hvnet vswitch list`.',
+        message: 'Hyper-V was unable to find a virtual switch with name "Nope".',
+      },
+    })
+  })
+
+  test('usage errors exit 2: a bad option value, a missing argument, an unknown flag, an unknown command', async () => {
+    const lab = tempLab()
+    for (const args of [['vswitch', 'new', 'X', '--type', 'nat'], ['vswitch', 'new'], ['vswitch', 'list', '--bogus'], ['vswitch', 'lsit']]) {
+      const r = await cli(args, {lab})
+      assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`)
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr)
+      assert.equal(fs.existsSync(lab), false)
+    }
+    const unknown = await cli(['vswitch', 'lsit'], {lab})
+    assert.match(unknown.stderr, /Did you mean `hvnet vswitch list`\?/)
+  })
+
+  test('--help of a command shows its examples', async () => {
+    const r = await cli(['vswitch', 'new', '--help'])
+    assert.equal(r.exitCode, 0)
+    assert.match(r.stdout, /EXAMPLES/)
+    assert.match(r.stdout, /hvnet vswitch new NATSwitch --type internal/)
+  })
+
+  test('no colour codes without a TTY', async () => {
+    const lab = tempLab()
+    const r = await cli(['vswitch', 'list'], {env: {NO_COLOR: undefined}, lab})
+    assert.equal(r.stdout.includes("\u001b["), false)
+  })
+})

@@ -1,0 +1,99 @@
+// Shared test support: temp stores, the real binary, and in-process commands.
+import {Config} from '@oclif/core'
+import {execa} from 'execa'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+/** The repository root (the directory holding package.json), from dist/test/ or test/. */
+export const repoRoot = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
+  return dir
+})()
+
+export const binRun = path.join(repoRoot, 'bin', 'run.js')
+
+/** A fresh temp directory and a lab file path inside it (not created). */
+export function tempLab(name = 'lab.json'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-test-'))
+  return path.join(dir, name)
+}
+
+export interface CliResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+/** Runs the real binary with a clean environment (no colour, the given lab). */
+export async function cli(args: string[], options: {lab?: string; env?: Record<string, string | undefined>} = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = {...process.env, FORCE_COLOR: '0', HVNET_CONFIG: options.lab, NO_COLOR: '1', ...options.env}
+  const result = await execa(process.execPath, [binRun, ...args], {cwd: repoRoot, env, extendEnv: false, reject: false, stdin: 'ignore'})
+  return {exitCode: result.exitCode ?? -1, stderr: String(result.stderr), stdout: String(result.stdout)}
+}
+
+/** Runs the real binary and parses its --json stdout. */
+export async function cliJson<T = unknown>(args: string[], lab: string): Promise<{exitCode: number; json: T; stderr: string}> {
+  const r = await cli([...args, '--json'], {lab})
+  return {exitCode: r.exitCode, json: JSON.parse(r.stdout) as T, stderr: r.stderr}
+}
+
+export interface InProcessResult<T> {
+  stdout: string
+  stderr: string
+  result: T | undefined
+  exitCode: number
+  /** The error's message, as the user would see it on stderr. */
+  error: string | undefined
+}
+
+let loaded: Promise<Config> | undefined
+
+/** Splits `vswitch new NAME ...` into the command id `vswitch:new` and its argv. */
+function commandOf(config: Config, args: string[]): {id: string; argv: string[]} {
+  for (let n = Math.min(args.length, 4); n > 0; n--) {
+    const id = args.slice(0, n).join(':')
+    if (config.findCommand(id)) return {argv: args.slice(n), id}
+  }
+  throw new Error(`no hvnet command in: ${args.join(' ')}`)
+}
+
+/** Runs a command in this process (milliseconds) against the given lab file. */
+export async function run<T = unknown>(args: string[], lab: string): Promise<InProcessResult<T>> {
+  const {redirectOutput} = await import(pathToFileURL(path.join(repoRoot, 'dist/src/cli/output.js')).href)
+  loaded ??= Config.load({root: repoRoot})
+  const config = await loaded
+  const {argv, id} = commandOf(config, args)
+  let stdout = ''
+  let stderr = ''
+  const restore = redirectOutput({err: (t: string) => { stderr += t }, out: (t: string) => { stdout += t }})
+  const saved = process.env.NO_COLOR
+  process.env.NO_COLOR = '1'
+  try {
+    const result = (await config.runCommand(id, [...argv, '--config', lab])) as T
+    return {error: undefined, exitCode: 0, result, stderr, stdout}
+  } catch (error) {
+    const exit = (error as {oclif?: {exit?: number}}).oclif?.exit ?? 1
+    return {error: (error as Error).message, exitCode: exit, result: undefined, stderr, stdout}
+  } finally {
+    restore()
+    // Commands set process.exitCode on errors; the test process itself must not inherit it.
+    process.exitCode = 0
+    if (saved === undefined) delete process.env.NO_COLOR
+    else process.env.NO_COLOR = saved
+  }
+}
+
+/** Runs a command that must succeed; returns its --json result. */
+export async function ok<T = unknown>(args: string[], lab: string): Promise<T> {
+  const r = await run<T>(args, lab)
+  if (r.exitCode !== 0) throw new Error(`hvnet ${args.join(' ')} failed (exit ${r.exitCode}): ${r.error}`)
+  return r.result as T
+}
+
+/** The lab file's exact bytes, or null when it does not exist. */
+export function snapshot(file: string): Buffer | null {
+  return fs.existsSync(file) ? fs.readFileSync(file) : null
+}
