@@ -18,7 +18,6 @@ export type HvnetErrorCode =
   | 'default-switch-immutable'
   | 'switch-in-use'
   | 'rule-violation'
-  | 'unsupported'
 
 export class HvnetError extends Error {
   readonly code: HvnetErrorCode
@@ -43,8 +42,4 @@ export class HvnetError extends Error {
   toJSON(): {code: HvnetErrorCode; exit: number; fix: string | null; message: string} {
     return {code: this.code, exit: this.exit, fix: this.fix ?? null, message: this.message}
   }
-}
-
-export function isHvnetError(error: unknown): error is HvnetError {
-  return error instanceof HvnetError
 }
