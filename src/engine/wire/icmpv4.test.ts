@@ -1,0 +1,119 @@
+import {describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import {checksumAdjust, checksumAdjust32} from './checksum.js'
+import {Icmpv4Packet, emitIcmpv4, icmpCodeName, icmpv4BufferLen, parseIcmpv4} from './icmpv4.js'
+import type {Icmpv4Repr} from './icmpv4.js'
+import type {Ipv4Repr} from './ipv4.js'
+import {UdpPacket} from './udp.js'
+import type {Codec} from './test-support.js'
+import {arbIcmpv4, assertWireError, checkRoundTrip, hex, ok} from './test-support.js'
+
+// icmp_echo_request from the shared testdata: id 4242 seq 1, 56 bytes 00..37, checksum 0xf059.
+const DATA = Uint8Array.from({length: 56}, (_, i) => i)
+const ECHO = hex('0800f05910920001' + Buffer.from(DATA).toString('hex'))
+const ECHO_REPR: Icmpv4Repr = {kind: 'echo-request', ident: 4242, seqNo: 1, data: DATA}
+
+// A port-unreachable quoting udp_bad_checksum's header and first 8 bytes (hand-built; ICMP checksum
+// 0x2a66 computed independently by hand per RFC 1071).
+const QUOTED_HDR: Ipv4Repr = {src: 0xc0a8640b, dst: 0x0a000001, protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 8, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 24}
+const UNREACH_REPR: Icmpv4Repr = {kind: 'dst-unreachable', code: 3, nextHopMtu: 0, quoted: {header: QUOTED_HDR, data: hex('138800070018beef')}}
+const UNREACH = hex('03032a66' + '00000000' + '4500002c0008000040114c05c0a8640b0a000001' + '138800070018beef')
+
+const codec: Codec<Icmpv4Repr> = {
+  bufferLen: icmpv4BufferLen,
+  emit: (r, buf, off, len) => emitIcmpv4(r, new Icmpv4Packet(buf, off, len)),
+  parse: (buf, off, len) => {
+    const p = Icmpv4Packet.checked(buf, off, len)
+    return p instanceof Icmpv4Packet ? parseIcmpv4(p) : p
+  },
+}
+
+function withChecksum(template: Uint8Array): Uint8Array {
+  const b = template.slice()
+  new Icmpv4Packet(b).fillChecksum()
+  return b
+}
+
+describe('icmpv4', () => {
+  test('deconstruct echo request', () => {
+    const p = ok(Icmpv4Packet.checked(ECHO))
+    assert.equal(p.type, 8)
+    assert.equal(p.code, 0)
+    assert.equal(p.checksum, 0xf059)
+    assert.equal(p.ident, 4242)
+    assert.equal(p.seqNo, 1)
+    assert.equal(p.verifyChecksum(), true)
+    assert.deepEqual(p.data(), DATA)
+  })
+
+  test('parse / construct echo', () => {
+    assert.deepEqual(ok(parseIcmpv4(ok(Icmpv4Packet.checked(ECHO)))), ECHO_REPR)
+    const buf = new Uint8Array(icmpv4BufferLen(ECHO_REPR))
+    emitIcmpv4(ECHO_REPR, new Icmpv4Packet(buf))
+    assert.deepEqual(buf, ECHO)
+  })
+
+  test('destination unreachable quotes the invoking header + 8 bytes; codes are named', () => {
+    const golden = UNREACH.slice()
+    const r = ok(parseIcmpv4(ok(Icmpv4Packet.checked(golden))))
+    assert.deepEqual(r, UNREACH_REPR)
+    assert.equal(icmpCodeName(r), 'port-unreachable')
+    const buf = new Uint8Array(icmpv4BufferLen(UNREACH_REPR))
+    emitIcmpv4(UNREACH_REPR, new Icmpv4Packet(buf))
+    assert.deepEqual(buf, golden)
+    assert.equal(buf[8 + 10], 0x4c, 'quoted header checksum is the original 0x4c05')
+    assert.equal(buf[8 + 11], 0x05)
+  })
+
+  test('frag-needed carries the next-hop MTU (RFC 1191); time exceeded codes', () => {
+    const r: Icmpv4Repr = {...UNREACH_REPR, code: 4, nextHopMtu: 1400} as Icmpv4Repr
+    const bytes = checkRoundTrip(codec, r)
+    assert.deepEqual(Array.from(bytes.subarray(4, 8)), [0, 0, 0x05, 0x78])
+    assert.equal(icmpCodeName(r), 'frag-needed')
+    assert.equal(icmpCodeName({kind: 'dst-unreachable', code: 13, nextHopMtu: 0, quoted: UNREACH_REPR.kind === 'dst-unreachable' ? UNREACH_REPR.quoted : (undefined as never)}), 'admin-prohibited')
+    const te: Icmpv4Repr = {kind: 'time-exceeded', code: 0, quoted: {header: QUOTED_HDR, data: hex('138800070018beef')}}
+    assert.equal(checkRoundTrip(codec, te)[0], 11)
+    assert.equal(icmpCodeName(te), 'ttl-exceeded')
+    assert.equal(icmpCodeName({...te, code: 1}), 'frag-reassembly-exceeded')
+  })
+
+  test('NAT can rewrite the quoted header in place through the view', () => {
+    const b = UNREACH.slice()
+    const p = ok(Icmpv4Packet.checked(b))
+    const q = ok(p.quoted())
+    const oldSrc = q.src
+    const newSrc = 0xc0000201
+    const oldIcmp = p.checksum
+    q.src = newSrc
+    q.checksum = checksumAdjust32(q.checksum, oldSrc, newSrc)
+    assert.equal(q.verifyChecksum(), true)
+    const u = new UdpPacket(b, q.payloadOffset, 8)
+    const oldPort = u.srcPort
+    u.srcPort = 61000
+    // The ICMP checksum covers the quote: patch it for the address, the header checksum and the port.
+    let c = checksumAdjust32(oldIcmp, oldSrc, newSrc)
+    c = checksumAdjust(c, 0x4c05, q.checksum)
+    c = checksumAdjust(c, oldPort, 61000)
+    p.checksum = c
+    assert.equal(p.verifyChecksum(), true)
+    const r = ok(parseIcmpv4(p))
+    assert.equal(r.kind === 'dst-unreachable' && r.quoted.header.src, newSrc)
+  })
+
+  test('impossible lengths', () => {
+    assertWireError(Icmpv4Packet.checked(ECHO, 0, 7), 'icmpv4', 'truncated', 7)
+    const short = withChecksum(UNREACH.subarray(0, 8 + 20 + 7))
+    assertWireError(parseIcmpv4(ok(Icmpv4Packet.checked(short))), 'icmpv4', 'truncated', 35)
+    const noHeader = withChecksum(UNREACH.subarray(0, 8 + 12))
+    assertWireError(parseIcmpv4(ok(Icmpv4Packet.checked(noHeader))), 'icmpv4', 'truncated', 20)
+    const bad = ECHO.slice()
+    bad[3] ^= 0xff
+    assertWireError(parseIcmpv4(ok(Icmpv4Packet.checked(bad))), 'icmpv4', 'bad-checksum', 2)
+  })
+
+  test('round trip', () => {
+    assert.deepEqual(checkRoundTrip(codec, ECHO_REPR), ECHO)
+    fc.assert(fc.property(arbIcmpv4, (r) => void checkRoundTrip(codec, r)), {seed: 792, numRuns: 300})
+  })
+})
