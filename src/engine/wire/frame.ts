@@ -216,7 +216,7 @@ export function encodeFrame(layers: readonly FrameLayer[], opts?: EthernetOption
       let udp = l2.repr
       if (l3?.layer === 'dhcp') {
         const d = new Uint8Array(dhcpBufferLen(l3.repr))
-        emitDhcp(l3.repr, new DhcpPacket(d))
+        emitDhcp(l3.repr, new DhcpPacket(d, 0, d.length))
         udp = {...udp, payload: d}
       }
       l4Len = udpBufferLen(udp)
@@ -241,7 +241,7 @@ export function encodeFrame(layers: readonly FrameLayer[], opts?: EthernetOption
     throw new RangeError(`encodeFrame: ${l1.layer} cannot follow ethernet`)
   }
   const out = new Uint8Array(ethernetBufferLen(eth, payloadLen))
-  emitEthernet(eth, new EthernetFrame(out), payloadLen, opts)
+  emitEthernet(eth, new EthernetFrame(out, 0, out.length), payloadLen, opts)
   write(out, hl)
   return out
 }

@@ -230,7 +230,7 @@ if (frames === null) {
         const dl = layer(d, 'dhcp')
         const orig = hex(f.hex).subarray(dl.offset)
         const out = new Uint8Array(dhcpBufferLen(dl.repr))
-        emitDhcp(dl.repr, new DhcpPacket(out))
+        emitDhcp(dl.repr, new DhcpPacket(out, 0, out.length))
         assert.equal(out.length, 300, f.name)
         assert.deepEqual(out.subarray(0, orig.length), orig, f.name)
         assert.ok(out.subarray(orig.length).every((b) => b === 0), f.name)
