@@ -111,8 +111,8 @@ export class EthernetFrame {
   }
   get src(): Mac {
     const b = this.buf
-    const o = this.off
-    return ((b[o + 6] << 8) | b[o + 7]) * 0x1_0000_0000 + (((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) >>> 0)
+    const o = this.off + 6
+    return ((b[o] << 8) | b[o + 1]) * 0x1_0000_0000 + (((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]) >>> 0)
   }
   set src(v: Mac) {
     put48(this.buf, this.off + ETH_SRC, v)

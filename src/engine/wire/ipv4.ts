@@ -125,9 +125,8 @@ export class Ipv4Packet {
   }
   /** Fragment offset in units of 8 octets, as on the wire (scapy's `frag`). */
   get fragOffset(): number {
-    const b = this.buf
-    const o = this.off
-    return ((b[o + 6] << 8) | b[o + 7]) & 0x1fff
+    const o = this.off + 6
+    return ((this.buf[o] & 0x1f) << 8) | this.buf[o + 1]
   }
   get ttl(): number {
     return this.buf[this.off + IP_TTL]
@@ -146,16 +145,16 @@ export class Ipv4Packet {
   }
   get src(): Ipv4Address {
     const b = this.buf
-    const o = this.off
-    return ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0
+    const o = this.off + 12
+    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
   }
   set src(v: Ipv4Address) {
     put32(this.buf, this.off + IP_SRC, v)
   }
   get dst(): Ipv4Address {
     const b = this.buf
-    const o = this.off
-    return ((b[o + 16] << 24) | (b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19]) >>> 0
+    const o = this.off + 16
+    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
   }
   set dst(v: Ipv4Address) {
     put32(this.buf, this.off + IP_DST, v)
