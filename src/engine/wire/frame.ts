@@ -94,8 +94,9 @@ export function decodeFrame(bytes: Uint8Array, opts?: DecodeOptions): DecodedFra
   if (ethRepr.etherType === ETHERTYPE_ARP) {
     const arp = ArpPacket.checked(bytes, po, bytes.length - po)
     if (arp instanceof WireError) return done(arp)
-    layers.push({layer: 'arp', offset: po, repr: parseArp(arp)})
-    end = po + arpBufferLen(parseArp(arp))
+    const r = parseArp(arp)
+    layers.push({layer: 'arp', offset: po, repr: r})
+    end = po + arpBufferLen(r)
     return done(null)
   }
   if (ethRepr.etherType !== ETHERTYPE_IPV4) {
@@ -141,7 +142,6 @@ export function decodeFrame(bytes: Uint8Array, opts?: DecodeOptions): DecodedFra
       const v: ChecksumVerdict = c === 0 ? {value: 0, expected: 0, status: 'none'} : verdict(c, verify ? p.computeChecksum(src, dst) : 0, verify)
       layers.push({layer: 'udp', offset: to, repr: r, checksum: v})
       if (v.status === 'incorrect') issues.push(badChecksum('udp', to + 6, v))
-      end = to + p.length
       if (r.srcPort === DHCP_SERVER_PORT || r.srcPort === DHCP_CLIENT_PORT || r.dstPort === DHCP_SERVER_PORT || r.dstPort === DHCP_CLIENT_PORT) {
         const d = DhcpPacket.checked(bytes, p.payloadOffset, r.payload.length)
         if (d instanceof WireError) return done(d)
