@@ -36,7 +36,7 @@ describe('arp', () => {
   test('parse / construct', () => {
     assert.deepEqual(parseArp(ok(ArpPacket.checked(GOLDEN))), REPR)
     const buf = new Uint8Array(28)
-    emitArp(REPR, new ArpPacket(buf))
+    emitArp(REPR, new ArpPacket(buf, 0, buf.length))
     assert.deepEqual(buf, GOLDEN)
   })
 

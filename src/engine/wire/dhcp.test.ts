@@ -70,7 +70,7 @@ describe('dhcp', () => {
     assert.equal(OFFER.length, 288)
     const buf = new Uint8Array(dhcpBufferLen(OFFER_REPR))
     assert.equal(buf.length, BOOTP_MIN_LEN)
-    emitDhcp(OFFER_REPR, new DhcpPacket(buf))
+    emitDhcp(OFFER_REPR, new DhcpPacket(buf, 0, buf.length))
     assert.deepEqual(buf.subarray(0, OFFER.length), OFFER)
     assert.ok(buf.subarray(OFFER.length).every((x) => x === 0))
     // and the padded form parses back to the same repr

@@ -48,7 +48,7 @@ describe('ethernet', () => {
 
   test('construct: emit pads to 60 bytes with zeros', () => {
     const buf = new Uint8Array(ethernetBufferLen(TAGGED, 0)).fill(0xee)
-    emitEthernet(TAGGED, new EthernetFrame(buf), 0)
+    emitEthernet(TAGGED, new EthernetFrame(buf, 0, buf.length), 0)
     assert.equal(buf.length, 60)
     assert.deepEqual(buf.subarray(0, 18), TAGGED_HDR)
     assert.ok(buf.subarray(18).every((x) => x === 0))
@@ -70,7 +70,7 @@ describe('ethernet', () => {
     const tooBigTagged = new Uint8Array(1519)
     tooBigTagged.set(TAGGED_HDR)
     assertWireError(EthernetFrame.checked(tooBigTagged), 'ethernet', 'bad-length', 1518)
-    assert.throws(() => emitEthernet(REPR, new EthernetFrame(new Uint8Array(1515)), 1501), RangeError)
+    assert.throws(() => emitEthernet(REPR, new EthernetFrame(new Uint8Array(1515), 0, 1515), 1501), RangeError)
   })
 
   test('push/pop 802.1Q', () => {

@@ -2,7 +2,7 @@
 // and one IEEE 802.1Q-2018 tag (9.6: TPID 0x8100, TCI = PCP:3 DEI:1 VID:12).
 // Frames are handled without the FCS, as Hyper-V's vSwitch and capture files see them.
 
-import {get16, get48, put16, put48} from './bytes.js'
+import {get16, put16, put48} from './bytes.js'
 import {WireError, assertEmitLen} from './error.js'
 import type {Mac} from './mac.js'
 
@@ -35,6 +35,10 @@ export interface EthernetOptions {
   maxFrameLen?: number
 }
 
+function maxFrameLen(opts: EthernetOptions): number {
+  return opts.maxFrameLen ?? ETH_MAX_FRAME
+}
+
 export interface VlanTag {
   readonly pcp: number
   readonly dei: boolean
@@ -52,11 +56,17 @@ export interface EthernetRepr {
 
 /** A view over an Ethernet II frame, optionally 802.1Q-tagged, at buf[off, off + len). */
 export class EthernetFrame {
-  constructor(
-    readonly buf: Uint8Array,
-    readonly off = 0,
-    readonly len = buf.length - off,
-  ) {}
+  // `declare`d fields assigned in the constructor, and no default parameters: with ES2022 class
+  // fields a plain declaration compiles to define-then-assign, and both cost bytecode that counts
+  // against V8's inlining budget on the header path (bench/wire.ts). Use checked() for defaults.
+  declare readonly buf: Uint8Array
+  declare readonly off: number
+  declare readonly len: number
+  constructor(buf: Uint8Array, off: number, len: number) {
+    this.buf = buf
+    this.off = off
+    this.len = len
+  }
 
   /** Checked constructor for untrusted bytes. */
   static checked(buf: Uint8Array, off = 0, len = buf.length - off, opts?: EthernetOptions): EthernetFrame | WireError {
@@ -65,36 +75,59 @@ export class EthernetFrame {
     return e === null ? f : e
   }
 
-  /** After null, every getter reads in bounds. Frames under 60 bytes are accepted (captures strip padding). */
+  /**
+   * After null, every getter reads in bounds. Frames under 60 bytes are accepted (captures strip
+   * padding). The accepting path is kept tiny so V8 inlines it into the switch's loop; the
+   * reasons for a rejection are worked out in lenError, off the hot path.
+   */
   checkLen(opts?: EthernetOptions): WireError | null {
+    const b = this.buf
+    const o = this.off
+    const n = this.len
+    if (o >= 0 && n >= ETH_HEADER_LEN && o + n <= b.length) {
+      const tag = b[o + 12] === 0x81 && b[o + 13] === 0 ? VLAN_TAG_LEN : 0
+      if (n >= ETH_HEADER_LEN + tag && n <= (opts === undefined ? ETH_MAX_FRAME : maxFrameLen(opts)) + tag) return null
+    }
+    return this.lenError(opts)
+  }
+
+  private lenError(opts?: EthernetOptions): WireError {
     const {buf, off, len} = this
     if (off < 0 || len < 0 || off + len > buf.length) return new WireError('ethernet', 'truncated', off, 'view exceeds the buffer')
     if (len < ETH_HEADER_LEN) return new WireError('ethernet', 'truncated', off + len, `frame of ${len} bytes is shorter than the 14-byte header`)
     const tagged = get16(buf, off + ETH_TYPE) === ETHERTYPE_VLAN
     if (tagged && len < ETH_VLAN_HEADER_LEN) return new WireError('vlan', 'truncated', off + len, `tagged frame of ${len} bytes is shorter than the 18-byte header`)
     const max = (opts?.maxFrameLen ?? ETH_MAX_FRAME) + (tagged ? VLAN_TAG_LEN : 0)
-    if (len > max) return new WireError('ethernet', 'bad-length', off + max, `frame of ${len} bytes exceeds ${max} (jumbo frames need maxFrameLen)`)
-    return null
+    return new WireError('ethernet', 'bad-length', off + max, `frame of ${len} bytes exceeds ${max} (jumbo frames need maxFrameLen)`)
   }
 
   get dst(): Mac {
-    return get48(this.buf, this.off + ETH_DST)
+    const b = this.buf
+    const o = this.off
+    return ((b[o] << 8) | b[o + 1]) * 0x1_0000_0000 + (((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]) >>> 0)
   }
   set dst(v: Mac) {
     put48(this.buf, this.off + ETH_DST, v)
   }
   get src(): Mac {
-    return get48(this.buf, this.off + ETH_SRC)
+    const b = this.buf
+    const o = this.off + 6
+    return ((b[o] << 8) | b[o + 1]) * 0x1_0000_0000 + (((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]) >>> 0)
   }
   set src(v: Mac) {
     put48(this.buf, this.off + ETH_SRC, v)
   }
+  // Getters read bytes directly rather than through each other: small bytecode keeps the whole
+  // Ethernet+IPv4+UDP header path within V8's inlining budget (bench/wire.ts).
   get isTagged(): boolean {
-    return get16(this.buf, this.off + ETH_TYPE) === ETHERTYPE_VLAN
+    const o = this.off + 12
+    return this.buf[o] === 0x81 && this.buf[o + 1] === 0
   }
   /** Tag control information (0 when untagged). */
   get tci(): number {
-    return this.isTagged ? get16(this.buf, this.off + VLAN_TCI) : 0
+    const b = this.buf
+    const o = this.off + 12
+    return b[o] === 0x81 && b[o + 1] === 0 ? (b[o + 2] << 8) | b[o + 3] : 0
   }
   get pcp(): number {
     return this.tci >>> 13
@@ -104,11 +137,15 @@ export class EthernetFrame {
   }
   /** VLAN id, 0 when untagged or priority-tagged. */
   get vid(): number {
-    return this.tci & 0x0fff
+    const b = this.buf
+    const o = this.off + 12
+    return b[o] === 0x81 && b[o + 1] === 0 ? ((b[o + 2] & 0x0f) << 8) | b[o + 3] : 0
   }
   /** EtherType of the payload: the inner one when tagged. */
   get etherType(): number {
-    return get16(this.buf, this.off + (this.isTagged ? VLAN_TYPE : ETH_TYPE))
+    const b = this.buf
+    const o = this.off + 12
+    return b[o] === 0x81 && b[o + 1] === 0 ? (b[o + 4] << 8) | b[o + 5] : (b[o] << 8) | b[o + 1]
   }
   set etherType(v: number) {
     put16(this.buf, this.off + (this.isTagged ? VLAN_TYPE : ETH_TYPE), v)
@@ -118,11 +155,11 @@ export class EthernetFrame {
   }
   /** Absolute offset of the payload in buf. */
   get payloadOffset(): number {
-    return this.off + this.headerLen
+    return this.off + (this.isTagged ? ETH_VLAN_HEADER_LEN : ETH_HEADER_LEN)
   }
   /** Bytes after the header, padding included (the upper layer's length bounds the real payload). */
   get payloadLen(): number {
-    return this.len - this.headerLen
+    return this.len - (this.isTagged ? ETH_VLAN_HEADER_LEN : ETH_HEADER_LEN)
   }
   payload(): Uint8Array {
     return this.buf.subarray(this.payloadOffset, this.off + this.len)

@@ -6,7 +6,8 @@ import {decodeFrame, describeFrame, encodeFrame, frameToJson, summarizeFrame} fr
 import type {FrameLayer} from './frame.js'
 import type {Ipv4Repr} from './ipv4.js'
 import {TCP_ACK_FLAG, TCP_SYN} from './tcp.js'
-import {hex} from './test-support.js'
+import fc from 'fast-check'
+import {arbFrameLayers, hex} from './test-support.js'
 
 const VM = 0x00155d000001
 const BCAST = 0xffff_ffff_ffff
@@ -148,5 +149,20 @@ describe('frame summary', () => {
   test('encodeFrame refuses impossible layer stacks', () => {
     assert.throws(() => encodeFrame([{layer: 'raw', bytes: new Uint8Array(1)}]), RangeError)
     assert.throws(() => encodeFrame([{layer: 'ethernet', repr: {dst: 0, src: 0, etherType: 0x800}}, {layer: 'udp', repr: {srcPort: 1, dstPort: 2, payload: new Uint8Array(0)}}]), RangeError)
+  })
+
+  test('property: random whole frames encode -> decode -> encode to the same bytes, with no issue', () => {
+    fc.assert(
+      fc.property(arbFrameLayers, (layers) => {
+        const bytes = encodeFrame(layers)
+        const d = decodeFrame(bytes)
+        assert.equal(d.error, null, d.error?.toString())
+        assert.deepEqual(d.issues, [])
+        assert.deepEqual(d.layers.map((l) => l.layer), layers.map((l) => l.layer))
+        assert.deepEqual(encodeFrame(d.layers), bytes)
+        assert.equal(bytes.length, Math.max(60, bytes.length - d.padding))
+      }),
+      {seed: 2024, numRuns: 500},
+    )
   })
 })

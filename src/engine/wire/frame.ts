@@ -94,8 +94,9 @@ export function decodeFrame(bytes: Uint8Array, opts?: DecodeOptions): DecodedFra
   if (ethRepr.etherType === ETHERTYPE_ARP) {
     const arp = ArpPacket.checked(bytes, po, bytes.length - po)
     if (arp instanceof WireError) return done(arp)
-    layers.push({layer: 'arp', offset: po, repr: parseArp(arp)})
-    end = po + arpBufferLen(parseArp(arp))
+    const r = parseArp(arp)
+    layers.push({layer: 'arp', offset: po, repr: r})
+    end = po + arpBufferLen(r)
     return done(null)
   }
   if (ethRepr.etherType !== ETHERTYPE_IPV4) {
@@ -141,7 +142,6 @@ export function decodeFrame(bytes: Uint8Array, opts?: DecodeOptions): DecodedFra
       const v: ChecksumVerdict = c === 0 ? {value: 0, expected: 0, status: 'none'} : verdict(c, verify ? p.computeChecksum(src, dst) : 0, verify)
       layers.push({layer: 'udp', offset: to, repr: r, checksum: v})
       if (v.status === 'incorrect') issues.push(badChecksum('udp', to + 6, v))
-      end = to + p.length
       if (r.srcPort === DHCP_SERVER_PORT || r.srcPort === DHCP_CLIENT_PORT || r.dstPort === DHCP_SERVER_PORT || r.dstPort === DHCP_CLIENT_PORT) {
         const d = DhcpPacket.checked(bytes, p.payloadOffset, r.payload.length)
         if (d instanceof WireError) return done(d)
@@ -216,7 +216,7 @@ export function encodeFrame(layers: readonly FrameLayer[], opts?: EthernetOption
       let udp = l2.repr
       if (l3?.layer === 'dhcp') {
         const d = new Uint8Array(dhcpBufferLen(l3.repr))
-        emitDhcp(l3.repr, new DhcpPacket(d))
+        emitDhcp(l3.repr, new DhcpPacket(d, 0, d.length))
         udp = {...udp, payload: d}
       }
       l4Len = udpBufferLen(udp)
@@ -241,7 +241,7 @@ export function encodeFrame(layers: readonly FrameLayer[], opts?: EthernetOption
     throw new RangeError(`encodeFrame: ${l1.layer} cannot follow ethernet`)
   }
   const out = new Uint8Array(ethernetBufferLen(eth, payloadLen))
-  emitEthernet(eth, new EthernetFrame(out), payloadLen, opts)
+  emitEthernet(eth, new EthernetFrame(out, 0, out.length), payloadLen, opts)
   write(out, hl)
   return out
 }

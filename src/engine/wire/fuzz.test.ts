@@ -4,9 +4,8 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {decodeFrame, describeFrame, encodeFrame, frameToJson, summarizeFrame} from './frame.js'
-import type {FrameLayer} from './frame.js'
 import {WireError} from './error.js'
-import {arbArp, arbDhcp, arbEthernet, arbIcmpv4, arbIpv4, arbTcp, arbUdp, hex, loadTestFrames} from './test-support.js'
+import {arbFrameLayers, hex, loadTestFrames} from './test-support.js'
 
 /** xorshift32: small, seeded, good enough to drive mutations. */
 function prng(seed: number): () => number {
@@ -24,15 +23,7 @@ function prng(seed: number): () => number {
 function seedFrames(): Uint8Array[] {
   const out = (loadTestFrames() ?? []).map((f) => hex(f.hex)).filter((b) => b.length <= 1518)
   // Emitted frames: random valid stacks from the codecs' own arbitraries.
-  const eth = (t: number) => arbEthernet.map((e) => ({...e, etherType: t}))
-  const stacks: fc.Arbitrary<FrameLayer[]> = fc.oneof(
-    fc.tuple(eth(0x0806), arbArp).map(([e, a]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'arp', repr: a}]),
-    fc.tuple(eth(0x0800), arbIpv4(0), arbIcmpv4).map(([e, i, c]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: {...i, protocol: 1, moreFrags: false, fragOffset: 0}}, {layer: 'icmpv4', repr: c}]),
-    fc.tuple(eth(0x0800), arbIpv4(0), arbUdp).map(([e, i, u]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: {...i, protocol: 17, moreFrags: false, fragOffset: 0}}, {layer: 'udp', repr: u}]),
-    fc.tuple(eth(0x0800), arbIpv4(0), arbTcp).map(([e, i, t]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: {...i, protocol: 6, moreFrags: false, fragOffset: 0}}, {layer: 'tcp', repr: t}]),
-    fc.tuple(eth(0x0800), arbIpv4(0), arbDhcp).map(([e, i, d]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: {...i, protocol: 17, moreFrags: false, fragOffset: 0}}, {layer: 'udp', repr: {srcPort: 68, dstPort: 67, payload: new Uint8Array(0)}}, {layer: 'dhcp', repr: d}]),
-  )
-  for (const layers of fc.sample(stacks, {seed: 4242, numRuns: 200})) out.push(encodeFrame(layers))
+  for (const layers of fc.sample(arbFrameLayers, {seed: 4242, numRuns: 200})) out.push(encodeFrame(layers))
   return out
 }
 

@@ -31,7 +31,7 @@ const codec: Codec<Icmpv4Repr> = {
 
 function withChecksum(template: Uint8Array): Uint8Array {
   const b = template.slice()
-  new Icmpv4Packet(b).fillChecksum()
+  new Icmpv4Packet(b, 0, b.length).fillChecksum()
   return b
 }
 
@@ -50,7 +50,7 @@ describe('icmpv4', () => {
   test('parse / construct echo', () => {
     assert.deepEqual(ok(parseIcmpv4(ok(Icmpv4Packet.checked(ECHO)))), ECHO_REPR)
     const buf = new Uint8Array(icmpv4BufferLen(ECHO_REPR))
-    emitIcmpv4(ECHO_REPR, new Icmpv4Packet(buf))
+    emitIcmpv4(ECHO_REPR, new Icmpv4Packet(buf, 0, buf.length))
     assert.deepEqual(buf, ECHO)
   })
 
@@ -60,7 +60,7 @@ describe('icmpv4', () => {
     assert.deepEqual(r, UNREACH_REPR)
     assert.equal(icmpCodeName(r), 'port-unreachable')
     const buf = new Uint8Array(icmpv4BufferLen(UNREACH_REPR))
-    emitIcmpv4(UNREACH_REPR, new Icmpv4Packet(buf))
+    emitIcmpv4(UNREACH_REPR, new Icmpv4Packet(buf, 0, buf.length))
     assert.deepEqual(buf, golden)
     assert.equal(buf[8 + 10], 0x4c, 'quoted header checksum is the original 0x4c05')
     assert.equal(buf[8 + 11], 0x05)

@@ -63,11 +63,17 @@ export type Icmpv4Repr =
   | {readonly kind: 'other'; readonly type: number; readonly code: number; readonly rest: number; readonly data: Uint8Array}
 
 export class Icmpv4Packet {
-  constructor(
-    readonly buf: Uint8Array,
-    readonly off = 0,
-    readonly len = buf.length - off,
-  ) {}
+  // `declare`d fields assigned in the constructor, and no default parameters: with ES2022 class
+  // fields a plain declaration compiles to define-then-assign, and both cost bytecode that counts
+  // against V8's inlining budget on the header path (bench/wire.ts). Use checked() for defaults.
+  declare readonly buf: Uint8Array
+  declare readonly off: number
+  declare readonly len: number
+  constructor(buf: Uint8Array, off: number, len: number) {
+    this.buf = buf
+    this.off = off
+    this.len = len
+  }
 
   static checked(buf: Uint8Array, off = 0, len = buf.length - off): Icmpv4Packet | WireError {
     const p = new Icmpv4Packet(buf, off, len)

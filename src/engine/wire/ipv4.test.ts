@@ -53,7 +53,8 @@ describe('ipv4', () => {
 
   test('DSCP/ECN, MF and fragment offset', () => {
     const h = hex('46b8002800072066 3f11 0000 0a000001 0a000002 01010000')
-    const p = new Ipv4Packet(packet(h, 16))
+    const pb = packet(h, 16)
+    const p = new Ipv4Packet(pb, 0, pb.length)
     p.fillChecksum()
     const r = ok(parseIpv4(ok(Ipv4Packet.checked(p.buf))))
     assert.deepEqual({...r, options: Array.from(r.options)}, {src: 0x0a000001, dst: 0x0a000002, protocol: 17, ttl: 63, dscp: 46, ecn: 0, ident: 7, dontFrag: false, moreFrags: true, fragOffset: 0x66, options: [1, 1, 0, 0], payloadLen: 16})
@@ -62,7 +63,7 @@ describe('ipv4', () => {
   test('parse / construct', () => {
     assert.deepEqual(ok(parseIpv4(ok(Ipv4Packet.checked(packet(HEADER, 64))))), REPR)
     const buf = new Uint8Array(ipv4BufferLen(REPR))
-    emitIpv4(REPR, new Ipv4Packet(buf))
+    emitIpv4(REPR, new Ipv4Packet(buf, 0, buf.length))
     assert.deepEqual(buf.subarray(0, 20), HEADER)
   })
 
@@ -114,8 +115,8 @@ describe('ipv4', () => {
     fc.assert(
       fc.property(arbIpv4(0), arbU32, arbU16, (r, newSrc, newWord) => {
         const buf = new Uint8Array(ipv4BufferLen(r))
-        emitIpv4(r, new Ipv4Packet(buf))
-        const p = new Ipv4Packet(buf)
+        emitIpv4(r, new Ipv4Packet(buf, 0, buf.length))
+        const p = new Ipv4Packet(buf, 0, buf.length)
         // NAT: rewrite the source address.
         const sum1 = checksumAdjust32(p.checksum, p.src, newSrc)
         p.src = newSrc

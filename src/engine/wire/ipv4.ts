@@ -2,7 +2,7 @@
 // (the TOS octet as DSCP:6 ECN:2), RFC 1071 (header checksum, verified on parse, filled on emit),
 // RFC 1624 (incremental update, in checksum.ts).
 
-import {get16, get32, put16, put32} from './bytes.js'
+import {get16, put16, put32} from './bytes.js'
 import {internetChecksum} from './checksum.js'
 import {WireError, assertEmitLen} from './error.js'
 import type {Ipv4Address} from './ipv4-address.js'
@@ -28,11 +28,17 @@ export const IPPROTO_TCP = 6
 export const IPPROTO_UDP = 17
 
 export class Ipv4Packet {
-  constructor(
-    readonly buf: Uint8Array,
-    readonly off = 0,
-    readonly len = buf.length - off,
-  ) {}
+  // `declare`d fields assigned in the constructor, and no default parameters: with ES2022 class
+  // fields a plain declaration compiles to define-then-assign, and both cost bytecode that counts
+  // against V8's inlining budget on the header path (bench/wire.ts). Use checked() for defaults.
+  declare readonly buf: Uint8Array
+  declare readonly off: number
+  declare readonly len: number
+  constructor(buf: Uint8Array, off: number, len: number) {
+    this.buf = buf
+    this.off = off
+    this.len = len
+  }
 
   /** Checked constructor: header and the whole `totalLen` present. Does not verify the checksum. */
   static checked(buf: Uint8Array, off = 0, len = buf.length - off): Ipv4Packet | WireError {
@@ -46,12 +52,24 @@ export class Ipv4Packet {
    * (Ethernet padding) are not payload. After null every getter is in bounds.
    */
   checkLen(): WireError | null {
+    const b = this.buf
+    const o = this.off
+    const n = this.len
+    if (o >= 0 && n >= IP_MIN_HEADER_LEN && o + n <= b.length && b[o] >>> 4 === 4) {
+      const hl = (b[o] & 0x0f) << 2
+      const total = (b[o + 2] << 8) | b[o + 3]
+      if (hl >= IP_MIN_HEADER_LEN && hl <= total && total <= n) return null
+    }
+    return this.lenError()
+  }
+
+  /** Cold path: which rule checkLen's fast test broke. */
+  private lenError(): WireError {
     const e = this.checkHeaderLen()
     if (e !== null) return e
     const total = this.totalLen
     if (total < this.headerLen) return new WireError('ipv4', 'bad-length', this.off + IP_TOTAL_LEN, `total length ${total} < header length ${this.headerLen}`)
-    if (total > this.len) return new WireError('ipv4', 'truncated', this.off + this.len, `total length ${total} exceeds the ${this.len} bytes present`)
-    return null
+    return new WireError('ipv4', 'truncated', this.off + this.len, `total length ${total} exceeds the ${this.len} bytes present`)
   }
 
   /**
@@ -107,7 +125,8 @@ export class Ipv4Packet {
   }
   /** Fragment offset in units of 8 octets, as on the wire (scapy's `frag`). */
   get fragOffset(): number {
-    return get16(this.buf, this.off + IP_FLAGS_FRAG) & 0x1fff
+    const o = this.off + 6
+    return ((this.buf[o] & 0x1f) << 8) | this.buf[o + 1]
   }
   get ttl(): number {
     return this.buf[this.off + IP_TTL]
@@ -125,13 +144,17 @@ export class Ipv4Packet {
     put16(this.buf, this.off + IP_CHECKSUM, v)
   }
   get src(): Ipv4Address {
-    return get32(this.buf, this.off + IP_SRC)
+    const b = this.buf
+    const o = this.off + 12
+    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
   }
   set src(v: Ipv4Address) {
     put32(this.buf, this.off + IP_SRC, v)
   }
   get dst(): Ipv4Address {
-    return get32(this.buf, this.off + IP_DST)
+    const b = this.buf
+    const o = this.off + 16
+    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
   }
   set dst(v: Ipv4Address) {
     put32(this.buf, this.off + IP_DST, v)
@@ -141,11 +164,16 @@ export class Ipv4Packet {
   }
   /** Absolute offset of the payload in buf. */
   get payloadOffset(): number {
-    return this.off + this.headerLen
+    return this.off + ((this.buf[this.off] & 0x0f) << 2)
   }
-  /** totalLen - headerLen, clamped to the bytes present (only matters for header-only checks). */
+  /**
+   * totalLen - headerLen: in bounds after checkLen(). After checkHeaderLen() only (a quoted
+   * packet) it may exceed the bytes present; use `len - headerLen` there.
+   */
   get payloadLen(): number {
-    return Math.min(this.totalLen, this.len) - this.headerLen
+    const b = this.buf
+    const o = this.off
+    return ((b[o + 2] << 8) | b[o + 3]) - ((b[o] & 0x0f) << 2)
   }
   payload(): Uint8Array {
     return this.buf.subarray(this.payloadOffset, this.payloadOffset + this.payloadLen)

@@ -142,16 +142,20 @@ describe('pcap', () => {
   if (tshark === '') {
     test.skip('tshark is not on PATH: the written pcapng is not cross-checked with tshark')
   } else {
-    test('tshark reads the written pcapng: packet count and comments', () => {
+    test('tshark reads the written pcapng: packet count, timestamps, comments, interface names', () => {
       const dir = mkdtempSync(join(tmpdir(), 'hvnet-pcap-'))
       try {
-        const f = join(dir, 'out.pcapng')
-        writeFileSync(f, writePcapng(RECORDS))
-        const outText = execFileSync(tshark, ['-r', f, '-T', 'fields', '-e', 'frame.comment', '-e', 'frame.interface_name'], {encoding: 'utf8'})
-        const lines = outText.trim().split('\n')
-        assert.equal(lines.length, 3)
-        assert.ok(lines[0].includes('arp from vm1'), lines[0])
-        assert.ok(lines[1].includes('vm1/eth0'), lines[1])
+        for (const resolution of ['us', 'ns'] as const) {
+          const f = join(dir, `out-${resolution}.pcapng`)
+          const scale = resolution === 'us' ? 1n : 1000n
+          writeFileSync(f, writePcapng(RECORDS.map((r) => ({...r, timestamp: BigInt(r.timestamp) * scale})), {resolution}))
+          const outText = execFileSync(tshark, ['-r', f, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.comment', '-e', 'frame.interface_name', '-e', 'frame.len', '-E', 'separator=|'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+          assert.deepEqual(outText.trim().split('\n'), [
+            '1|1.000001000|arp from vm1|vEthernet (LabSwitch)|42',
+            '2|2.500000000|hop 1: vm1 -> LabSwitch ✓|vm1/eth0|98',
+            '3|1099511.627779000||vEthernet (LabSwitch)|61',
+          ], resolution)
+        }
       } finally {
         rmSync(dir, {recursive: true, force: true})
       }

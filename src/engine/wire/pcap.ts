@@ -217,14 +217,14 @@ interface Iface {
 
 const text = new TextDecoder('utf-8')
 
-/** Options area [o, end) of a block; returns code -> values. */
-function readOptions(dv: DataView, o: number, end: number, le: boolean, base: number): Map<number, Uint8Array[]> | WireError {
+/** Options area [o, end) of a block (offsets into the file); returns code -> values. */
+function readOptions(dv: DataView, o: number, end: number, le: boolean): Map<number, Uint8Array[]> | WireError {
   const out = new Map<number, Uint8Array[]>()
   while (o + 4 <= end) {
     const code = dv.getUint16(o, le)
     const len = dv.getUint16(o + 2, le)
     if (code === OPT_ENDOFOPT) break
-    if (o + 4 + len > end) return new WireError('pcapng', 'malformed', base + o, `option ${code} of ${len} bytes overruns its block`)
+    if (o + 4 + len > end) return new WireError('pcapng', 'malformed', o, `option ${code} of ${len} bytes overruns its block`)
     const v = new Uint8Array(dv.buffer, dv.byteOffset + o + 4, len)
     out.set(code, [...(out.get(code) ?? []), v])
     o += 4 + pad4(len)
@@ -270,7 +270,7 @@ export function readPcapng(file: Uint8Array): PcapRecord[] | WireError {
     const bodyEnd = o + total - 4
     if (type === IDB) {
       if (total < 20) return new WireError('pcapng', 'bad-length', o + 4, 'interface description block too short')
-      const opts = readOptions(dv, o + 16, bodyEnd, le, 0)
+      const opts = readOptions(dv, o + 16, bodyEnd, le)
       if (opts instanceof WireError) return opts
       const name = opts.get(IF_NAME)?.[0]
       const res = opts.get(IF_TSRESOL)?.[0]
@@ -285,7 +285,7 @@ export function readPcapng(file: Uint8Array): PcapRecord[] | WireError {
       const orig = dv.getUint32(o + 24, le)
       const data = o + 28
       if (data + cap > bodyEnd) return new WireError('pcapng', 'bad-length', o + 20, `captured length ${cap} overruns its block`)
-      const opts = readOptions(dv, data + pad4(cap), bodyEnd, le, 0)
+      const opts = readOptions(dv, data + pad4(cap), bodyEnd, le)
       if (opts instanceof WireError) return opts
       const comment = (opts.get(OPT_COMMENT) ?? []).map((c) => text.decode(c)).join('\n')
       out.push({interfaceName: iface.name, timestamp: (ts * iface.num) / iface.div, bytes: file.slice(data, data + cap), comment, originalLength: orig, linkType: iface.linkType})

@@ -54,7 +54,7 @@ describe('tcp', () => {
 
   test('construct/emit', () => {
     const buf = new Uint8Array(tcpBufferLen(REPR))
-    emitTcp(REPR, new TcpPacket(buf), SRC, DST)
+    emitTcp(REPR, new TcpPacket(buf, 0, buf.length), SRC, DST)
     assert.deepEqual(buf, GOLDEN)
   })
 

@@ -11,6 +11,7 @@ import {WireError} from './error.js'
 import type {ArpRepr} from './arp.js'
 import type {DhcpOption, DhcpRepr} from './dhcp.js'
 import type {EthernetRepr} from './ethernet.js'
+import type {FrameLayer} from './frame.js'
 import type {Icmpv4Repr} from './icmpv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import type {TcpOption, TcpRepr} from './tcp.js'
@@ -220,3 +221,17 @@ export const arbDhcp: fc.Arbitrary<DhcpRepr> = fc.record({
   file: fc.uint8Array({minLength: 128, maxLength: 128}),
   options: fc.array(arbDhcpOption, {maxLength: 8}).map((os) => [...os, {kind: 'end'} as const]),
 })
+
+const ethWith = (etherType: number): fc.Arbitrary<EthernetRepr> => arbEthernet.map((e) => ({...e, etherType}))
+const unfragmented = (protocol: number): fc.Arbitrary<Ipv4Repr> => arbIpv4(0).map((i) => ({...i, protocol, moreFrags: false, fragOffset: 0}))
+
+/** Whole valid frames as layer stacks: ARP, ICMPv4, UDP, TCP, DHCP, unknown EtherType/protocol. */
+export const arbFrameLayers: fc.Arbitrary<FrameLayer[]> = fc.oneof(
+  fc.tuple(ethWith(0x0806), arbArp).map(([e, a]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'arp', repr: a}]),
+  fc.tuple(ethWith(0x0800), unfragmented(1), arbIcmpv4).map(([e, i, c]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: i}, {layer: 'icmpv4', repr: c}]),
+  fc.tuple(ethWith(0x0800), unfragmented(17), arbUdp.filter((u) => ![67, 68].includes(u.srcPort) && ![67, 68].includes(u.dstPort))).map(([e, i, u]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: i}, {layer: 'udp', repr: u}]),
+  fc.tuple(ethWith(0x0800), unfragmented(6), arbTcp).map(([e, i, t]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: i}, {layer: 'tcp', repr: t}]),
+  fc.tuple(ethWith(0x0800), unfragmented(17), arbDhcp).map(([e, i, d]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: i}, {layer: 'udp', repr: {srcPort: 68, dstPort: 67, payload: new Uint8Array(0)}}, {layer: 'dhcp', repr: d}]),
+  fc.tuple(ethWith(0x0800), unfragmented(47), arbBytes(64)).map(([e, i, b]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'ipv4', repr: i}, {layer: 'raw', bytes: b}]),
+  fc.tuple(arbEthernet.filter((e) => e.etherType !== 0x0800 && e.etherType !== 0x0806), arbBytes(64)).map(([e, b]): FrameLayer[] => [{layer: 'ethernet', repr: e}, {layer: 'raw', bytes: b}]),
+)

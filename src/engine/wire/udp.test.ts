@@ -40,7 +40,7 @@ describe('udp', () => {
 
   test('construct/emit: golden bytes', () => {
     const buf = new Uint8Array(udpBufferLen(REPR))
-    emitUdp(REPR, new UdpPacket(buf), SRC, DST)
+    emitUdp(REPR, new UdpPacket(buf, 0, buf.length), SRC, DST)
     assert.deepEqual(buf, GOLDEN)
   })
 
@@ -58,7 +58,7 @@ describe('udp', () => {
     none[7] = 0
     assert.deepEqual(ok(parseUdp(ok(UdpPacket.checked(none)), SRC, DST)), REPR)
     const buf = new Uint8Array(udpBufferLen(REPR))
-    emitUdp(REPR, new UdpPacket(buf), SRC, DST, {checksum: false})
+    emitUdp(REPR, new UdpPacket(buf, 0, buf.length), SRC, DST, {checksum: false})
     assert.deepEqual(buf, none)
   })
 
@@ -67,13 +67,13 @@ describe('udp', () => {
     // of zeros, then put c in the payload; the new sum complements to 0.
     const base: UdpRepr = {srcPort: 1, dstPort: 2, payload: new Uint8Array(2)}
     const a = new Uint8Array(10)
-    emitUdp(base, new UdpPacket(a), SRC, DST)
+    emitUdp(base, new UdpPacket(a, 0, a.length), SRC, DST)
     const c = (a[6] << 8) | a[7]
     const r: UdpRepr = {...base, payload: new Uint8Array([c >>> 8, c & 0xff])}
     const b = new Uint8Array(10)
-    emitUdp(r, new UdpPacket(b), SRC, DST)
+    emitUdp(r, new UdpPacket(b, 0, b.length), SRC, DST)
     assert.deepEqual(Array.from(b.subarray(6, 8)), [0xff, 0xff])
-    assert.equal(new UdpPacket(b).verifyChecksum(SRC, DST), true)
+    assert.equal(new UdpPacket(b, 0, b.length).verifyChecksum(SRC, DST), true)
   })
 
   test('impossible lengths', () => {
@@ -88,7 +88,7 @@ describe('udp', () => {
   })
 
   test('emit needs a buffer of exactly bufferLen', () => {
-    assert.throws(() => emitUdp(REPR, new UdpPacket(new Uint8Array(46)), SRC, DST), RangeError)
+    assert.throws(() => emitUdp(REPR, new UdpPacket(new Uint8Array(46), 0, 46), SRC, DST), RangeError)
   })
 
   test('round trip: golden repr', () => {
