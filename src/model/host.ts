@@ -289,20 +289,14 @@ export function setPhysicalAdapter(lab: Lab, name: string, changes: PhysicalAdap
     holder.ipv4 = {...emptyIpv4(), forwarding: holder.ipv4.forwarding}
   } else if (changes.ip !== undefined) {
     const built = adapterNetwork(changes.ip, changes.gateway, changes.staticIp ?? !holder.ipv4.dhcp)
-    const except = holder === adapter ? adapter : undefined
     // The adapter's own old network and addresses (on it or on its shared vNIC) do not clash.
-    const saved = {ipv4: holder.ipv4, network: adapter.network}
+    // A refusal needs no undo: rules run on a copy of the lab that transact() discards.
+    const {forwarding} = holder.ipv4
     holder.ipv4 = emptyIpv4()
     adapter.network = null
-    try {
-      checkNoOverlap(lab, built.network, except)
-    } catch (error) {
-      holder.ipv4 = saved.ipv4
-      adapter.network = saved.network
-      throw error
-    }
+    checkNoOverlap(lab, built.network, undefined)
     adapter.network = built.network
-    holder.ipv4 = {...built.ipv4, forwarding: saved.ipv4.forwarding}
+    holder.ipv4 = {...built.ipv4, forwarding}
   } else if (changes.gateway !== undefined) {
     throw new HvnetError('invalid-value', '--gateway needs --ip: give the adapter\'s address with it.', 'Add --ip a.b.c.d/len.')
   } else if (changes.staticIp !== undefined) {

@@ -81,6 +81,7 @@ describe('host adapter add, set, remove', () => {
     ['a LAN overlapping Ethernet\'s', ['host', 'adapter', 'add', 'E2', '--kind', 'wired', '--ip', '10.0.0.99/16'], /overlaps 10\.0\.0\.0\/24 on "Ethernet"/],
     ['removing an adapter bound to a switch', ['host', 'adapter', 'remove', 'Ethernet'], /bound to the virtual switch "Ext"/],
     ['removing an unknown adapter', ['host', 'adapter', 'remove', 'Ethernt'], /Did you mean "Ethernet"\?/],
+    ['moving Ethernet onto a LAN that overlaps Wi-Fi\'s', ['host', 'adapter', 'set', 'Ethernet', '--ip', '192.168.1.77/24'], /overlaps 192\.168\.1\.0\/24 on "Wi-Fi"/],
     ['a port-security limit of 0', ['host', 'adapter', 'set', 'Ethernet', '--port-security-max-macs', '0'], /from 1 to 4096/],
   ]
   for (const [what, args, message] of refusals) {
