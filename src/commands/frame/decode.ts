@@ -8,7 +8,7 @@ import {renderFrames} from '../../render/frame.js'
 
 export default class FrameDecode extends HvnetCommand {
   static override args = {
-    hex: Args.string({description: 'One Ethernet frame (without FCS) in hex; spaces, colons and a leading 0x are ignored.'}),
+    hex: Args.string({description: 'One Ethernet frame (without FCS) in hex; spaces, colons and a leading 0x are ignored.', ignoreStdin: true}),
   }
 
   static override description = `Decode Ethernet frames layer by layer, as hvnet's engine sees them: Ethernet II and 802.1Q, ARP, IPv4, ICMPv4, UDP, TCP and DHCP, with every checksum verified.
