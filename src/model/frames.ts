@@ -95,7 +95,7 @@ function seconds(ns: bigint): string {
 export function framesFromFile(file: Uint8Array, source: string): FrameInput[] {
   if (!isCapture(file)) {
     const text = new TextDecoder('utf-8', {fatal: false}).decode(file)
-    if (text.includes('\u0000') || text.includes('\uFFFD')) {
+    if (text.includes('\u0000')) {
       throw new HvnetError('invalid-value', `${source} is neither a pcap or pcapng capture nor a text file of hex lines.`, 'Give a capture written by hvnet, tcpdump -w or Wireshark, or a text file with one frame per line in hex.')
     }
     return parseHexLines(text, source)
