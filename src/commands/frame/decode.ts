@@ -27,7 +27,7 @@ A frame whose decoding stops (truncated, an impossible length) is shown up to th
 
   static override flags = {
     file: Flags.string({description: 'A pcap or pcapng file, or a text file with one frame per line in hex; - reads standard input.', helpValue: 'FILE'}),
-    jumbo: Flags.boolean({default: false, description: `Accept jumbo frames up to ${JUMBO_FRAME_LEN} bytes (Hyper-V's "Jumbo Packet" 9014) instead of 1514.`}),
+    jumbo: Flags.boolean({default: false, description: `Accept frames up to ${JUMBO_FRAME_LEN} bytes (Hyper-V's "Jumbo Packet" setting) instead of 1514.`}),
   }
 
   /** The frames decoded before a malformed one made the command fail; --json prints them with the error. */
