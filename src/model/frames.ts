@@ -119,12 +119,15 @@ export function framesFromFile(file: Uint8Array, source: string): FrameInput[] {
 /** Reads FILE (or standard input for `-`) and returns its frames. */
 export async function readFrameFile(file: string): Promise<FrameInput[]> {
   const source = file === '-' ? 'standard input' : file
+  // hvnet never waits for a person to type: a terminal on stdin is a mistake, not input.
+  if (file === '-' && process.stdin.isTTY) {
+    throw new HvnetError('invalid-value', '--file - reads standard input, but it is a terminal.', 'Pipe a capture or hex lines in, e.g. tcpdump -i eth0 -c 5 -w - | hvnet frame decode --file -.')
+  }
   let bytes: Uint8Array
   try {
     bytes = file === '-' ? await readStdin() : await readFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ETTY') throw new HvnetError('invalid-value', '--file - reads standard input, but it is a terminal.', 'Pipe a capture or hex lines in, e.g. tcpdump -i eth0 -c 5 -w - | hvnet frame decode --file -.')
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (error as Error).message})`
     throw new HvnetError('invalid-value', `Frame file ${JSON.stringify(file)} ${why}.`, 'Give a pcap, a pcapng or a text file of hex lines that exists.')
   }
@@ -133,8 +136,6 @@ export async function readFrameFile(file: string): Promise<FrameInput[]> {
 }
 
 async function readStdin(): Promise<Uint8Array> {
-  // hvnet never waits for a person to type: a terminal on stdin is a mistake, not input.
-  if (process.stdin.isTTY) throw Object.assign(new Error('standard input is a terminal'), {code: 'ETTY'})
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
