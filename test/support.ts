@@ -73,7 +73,8 @@ export async function run<T = unknown>(args: string[], lab: string): Promise<InP
   process.env.NO_COLOR = '1'
   try {
     const result = (await config.runCommand(id, [...argv, '--config', lab])) as T
-    return {error: undefined, exitCode: 0, result, stderr, stdout}
+    // Under --json oclif reports an error on stdout and sets process.exitCode instead of throwing.
+    return {error: undefined, exitCode: Number(process.exitCode ?? 0), result, stderr, stdout}
   } catch (error) {
     const exit = (error as {oclif?: {exit?: number}}).oclif?.exit ?? 1
     return {error: (error as Error).message, exitCode: exit, result: undefined, stderr, stdout}

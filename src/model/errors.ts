@@ -18,6 +18,7 @@ export type HvnetErrorCode =
   | 'default-switch-immutable'
   | 'switch-in-use'
   | 'rule-violation'
+  | 'malformed-frame'
 
 export class HvnetError extends Error {
   readonly code: HvnetErrorCode

@@ -98,7 +98,7 @@ export class EthernetFrame {
     const tagged = get16(buf, off + ETH_TYPE) === ETHERTYPE_VLAN
     if (tagged && len < ETH_VLAN_HEADER_LEN) return new WireError('vlan', 'truncated', off + len, `tagged frame of ${len} bytes is shorter than the 18-byte header`)
     const max = (opts?.maxFrameLen ?? ETH_MAX_FRAME) + (tagged ? VLAN_TAG_LEN : 0)
-    return new WireError('ethernet', 'bad-length', off + max, `frame of ${len} bytes exceeds ${max} (jumbo frames need maxFrameLen)`)
+    return new WireError('ethernet', 'bad-length', off + max, `frame of ${len} bytes exceeds the ${max}-byte maximum; a jumbo MTU must be allowed explicitly`)
   }
 
   get dst(): Mac {

@@ -95,9 +95,13 @@ export interface TestFrame {
   tshark: {protocols: string; expert: string[]; malformed: boolean}
 }
 
-/** `<repo>/../shared/testdata/frames.json`, or null when absent (tests then skip, saying so). */
+/**
+ * `shared/testdata/frames.json` beside the clone (`<repo>/../shared`), or beside a folder of git
+ * worktrees (`<repo>/../../shared`); the first that exists, else the first (tests then skip, saying so).
+ */
 export function testdataPath(): string {
-  return join(repoRoot(), '..', 'shared', 'testdata', 'frames.json')
+  const candidates = [join(repoRoot(), '..', 'shared', 'testdata', 'frames.json'), join(repoRoot(), '..', '..', 'shared', 'testdata', 'frames.json')]
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]
 }
 
 export function loadTestFrames(): TestFrame[] | null {
