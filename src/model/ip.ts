@@ -7,7 +7,7 @@ import type {Cidr} from './address.js'
 import type {HostVnic, Ipv4Config, Lab, PhysicalAdapter} from './schema.js'
 
 import {formatCidr, formatIpv4, inPrefix, networkOf, parseIpv4, prefixesOverlap} from './address.js'
-import {HvnetError} from './errors.js'
+import {cimNotFound, HvnetError} from './errors.js'
 import {adapterStatus, hostPrefixes, natPrefixes, switchBoundTo} from './host.js'
 import {closestName, sameName} from './names.js'
 
@@ -53,7 +53,7 @@ export function findIpInterface(lab: Lab, selector: InterfaceSelector): IpInterf
   if (found) return found
   const property = 'interfaceAlias' in selector ? 'InterfaceAlias' : 'InterfaceIndex'
   const value = 'interfaceAlias' in selector ? selector.interfaceAlias : String(selector.interfaceIndex)
-  const message = `No MSFT_NetIPInterface objects found with property '${property}' equal to '${value}'. Verify the value of the property and retry.`
+  const message = cimNotFound('MSFT_NetIPInterface', property, value)
   const bound = 'interfaceAlias' in selector
     ? lab.host.adapters.find((a) => sameName(a.name, selector.interfaceAlias))
     : lab.host.adapters.find((a) => a.ifIndex === selector.interfaceIndex)
@@ -225,7 +225,7 @@ export function removeIpAddress(lab: Lab, selector: InterfaceSelector, ipAddress
   const entry = ip.ipv4.addresses.find((e) => parseIpv4(e.ipAddress) === address)
   if (!entry) {
     const held = ip.ipv4.addresses.map((e) => `${e.ipAddress}/${e.prefixLength}`)
-    throw new HvnetError('not-found', `No MSFT_NetIPAddress objects found with property 'IPAddress' equal to '${ipAddress}'. Verify the value of the property and retry.`, held.length > 0 ? `"${ip.interfaceAlias}" holds ${held.join(', ')}.` : `"${ip.interfaceAlias}" holds no IPv4 address. Run \`hvnet host ip list\`.`)
+    throw new HvnetError('not-found', cimNotFound('MSFT_NetIPAddress', 'IPAddress', ipAddress), held.length > 0 ? `"${ip.interfaceAlias}" holds ${held.join(', ')}.` : `"${ip.interfaceAlias}" holds no IPv4 address. Run \`hvnet host ip list\`.`)
   }
   const view = addressView(ip, entry)
   const remarks: string[] = []

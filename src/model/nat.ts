@@ -7,7 +7,7 @@ import type {Cidr} from './address.js'
 import type {Lab, NatExternalAddress, NatStaticMapping, NetNat} from './schema.js'
 
 import {formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
-import {HvnetError} from './errors.js'
+import {cimNotFound, HvnetError} from './errors.js'
 import {liveIpv4Holder} from './host.js'
 import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
 
@@ -34,16 +34,12 @@ const INCORRECT = 'The parameter is incorrect.'
 
 export type FilteringBehavior = NetNat['tcpFilteringBehavior']
 
-function notFound(property: string, value: string, cim: string): string {
-  return `No ${cim} objects found with property '${property}' equal to '${value}'. Verify the value of the property and retry.`
-}
-
 export function findNat(lab: Lab, name: string): NetNat {
   const nat = findByName(lab.nats, name)
   if (nat) return nat
   const names = lab.nats.map((n) => n.name)
   const close = closestName(name, names)
-  throw new HvnetError('not-found', notFound('Name', name, 'MSFT_NetNat'), close ? `Did you mean "${close}"? ${describeExisting('NAT', names)}` : `${describeExisting('NAT', names)} Run \`hvnet nat list\`.`)
+  throw new HvnetError('not-found', cimNotFound('MSFT_NetNat', 'Name', name), close ? `Did you mean "${close}"? ${describeExisting('NAT', names)}` : `${describeExisting('NAT', names)} Run \`hvnet nat list\`.`)
 }
 
 /** A NAT prefix typed by the user: `a.b.c.d/len` with the host bits zero, normalized. */
@@ -338,7 +334,7 @@ function pickById<T>(items: T[], idOf: (item: T) => number, ids: number[] | 'all
     const item = items.find((i) => idOf(i) === id)
     if (!item) {
       const existing = items.map((i) => idOf(i))
-      throw new HvnetError('not-found', notFound(property, String(id), cim), existing.length > 0 ? `Existing IDs: ${existing.join(', ')}. Run \`${listHint}\`.` : `There are none. Run \`${listHint}\`.`)
+      throw new HvnetError('not-found', cimNotFound(cim, property, String(id)), existing.length > 0 ? `Existing IDs: ${existing.join(', ')}. Run \`${listHint}\`.` : `There are none. Run \`${listHint}\`.`)
     }
     if (!picked.includes(item)) picked.push(item)
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {cli, ok, run, snapshot, tempLab} from '../support.js'
+import {assertRefused, cli, ok, run, tempLab} from '../support.js'
 
 interface IpJson {
   ipAddress: string
@@ -103,13 +103,7 @@ describe('host ip add, list, remove (New-/Get-/Remove-NetIPAddress)', () => {
       const lab = await natSwitchLab()
       await ok(['vswitch', 'new', 'Ext', '--adapter', 'Wi-Fi'], lab)
       await ok(['host', 'ip', 'add', '--interface-alias', 'vEthernet (NATSwitch)', '--ip-address', '192.168.0.1', '--prefix-length', '24', '--default-gateway', '192.168.0.254'], lab)
-      const before = snapshot(lab)
-      const r = await run(args, lab)
-      assert.equal(r.exitCode, 1, r.error)
-      assert.match(r.error ?? '', message)
-      assert.deepEqual(snapshot(lab), before)
-      const json = await run<never>([...args, '--json'], lab)
-      assert.match(json.stdout, new RegExp(`"code": "${code}"`))
+      await assertRefused(lab, args, message, code)
     })
   }
 

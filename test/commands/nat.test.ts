@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import {describe, test} from 'node:test'
 
-import {cli, ok, run, snapshot, tempLab} from '../support.js'
+import {assertRefused, cli, ok, run, tempLab} from '../support.js'
 
 interface NatJson {
   name: string
@@ -188,27 +188,15 @@ describe('NAT refusals: Windows\' message, exit 1, store byte-identical', () => 
       const lab = await walkthrough()
       await ok(['nat', 'add-mapping', '--nat', 'MyNATnetwork', '--protocol', 'tcp', '--external-ip', '0.0.0.0', '--external-port', '8080', '--internal-ip', '192.168.0.10', '--internal-port', '80'], lab)
       await ok(['nat', 'add-external-address', '--nat', 'MyNATnetwork', '--ip-address', '10.0.0.23'], lab)
-      const before = snapshot(lab)
-      const r = await run(args, lab)
-      assert.equal(r.exitCode, 1, r.error)
-      assert.match(r.error ?? '', message)
-      assert.deepEqual(snapshot(lab), before)
-      const json = await run<never>([...args, '--json'], lab)
-      assert.match(json.stdout, new RegExp(`"code": "${code}"`))
+      await assertRefused(lab, args, message, code)
     })
   }
 
   test('a physical network may not move inside a NAT\'s prefix: neither a host address nor a new LAN', async () => {
     const lab = tempLab()
     await ok(['nat', 'enable', 'N', '--internal-prefix', '172.31.0.0/16'], lab)
-    const before = snapshot(lab)
-    const address = await run(['host', 'ip', 'add', '--interface-alias', 'Ethernet', '--ip-address', '172.31.0.5', '--prefix-length', '24'], lab)
-    assert.equal(address.exitCode, 1)
-    assert.match(address.error ?? '', /172\.31\.0\.0\/24 on "Ethernet", a physical network, overlaps the internal prefix 172\.31\.0\.0\/16 of the NAT "N"/)
-    const lan = await run(['host', 'adapter', 'set', 'Ethernet', '--ip', '172.31.5.5/24'], lab)
-    assert.equal(lan.exitCode, 1)
-    assert.match(lan.error ?? '', /The network 172\.31\.5\.0\/24 overlaps the internal prefix 172\.31\.0\.0\/16 of the NAT "N".*hvnet nat disable "N"/)
-    assert.deepEqual(snapshot(lab), before)
+    await assertRefused(lab, ['host', 'ip', 'add', '--interface-alias', 'Ethernet', '--ip-address', '172.31.0.5', '--prefix-length', '24'], /172\.31\.0\.0\/24 on "Ethernet", a physical network, overlaps the internal prefix 172\.31\.0\.0\/16 of the NAT "N"/, 'rule-violation')
+    await assertRefused(lab, ['host', 'adapter', 'set', 'Ethernet', '--ip', '172.31.5.5/24'], /The network 172\.31\.5\.0\/24 overlaps the internal prefix 172\.31\.0\.0\/16 of the NAT "N".*hvnet nat disable "N"/, 'rule-violation')
   })
 
   const fresh: [string, string[], RegExp][] = [
@@ -222,11 +210,7 @@ describe('NAT refusals: Windows\' message, exit 1, store byte-identical', () => 
     test(`refuses ${what}`, async () => {
       const lab = tempLab()
       await ok(['vswitch', 'new', 'Ext', '--adapter', 'Wi-Fi'], lab)
-      const before = snapshot(lab)
-      const r = await run(args, lab)
-      assert.equal(r.exitCode, 1, r.error)
-      assert.match(r.error ?? '', message)
-      assert.deepEqual(snapshot(lab), before)
+      await assertRefused(lab, args, message)
     })
   }
 })
