@@ -101,6 +101,15 @@ describe('nat enable, show, list, set, disable (New-/Get-/Set-/Remove-NetNat)', 
     assert.match((await ok<NatJson>(['nat', 'show', 'VmNAT'], lab)).warnings.join(' '), /no gateway/)
   })
 
+  test('a NAT over the Default Switch\'s /20 is accepted with a warning; host restart moves the Default Switch off it', async () => {
+    const lab = tempLab()
+    const nat = await ok<NatJson>(['nat', 'enable', 'N', '--internal-prefix', '172.28.0.0/16'], lab)
+    assert.match(nat.warnings.join(' '), /overlaps the Default Switch's subnet 172\.28\.160\.0\/20/)
+    const moved = await ok<{defaultSwitchPrefix: {after: string}}>(['host', 'restart'], lab)
+    assert.doesNotMatch(moved.defaultSwitchPrefix.after, /^172\.28\./)
+    assert.doesNotMatch((await ok<NatJson>(['nat', 'show', 'N'], lab)).warnings.join(' '), /Default Switch/)
+  })
+
   test('set changes timeouts, filtering and UDP inbound refresh; show reflects them', async () => {
     const lab = await walkthrough()
     const nat = await ok<NatJson>(['nat', 'set', 'MyNATnetwork', '--udp-idle-session-timeout', '300', '--icmp-query-timeout', '60', '--tcp-established-connection-timeout', '7200', '--tcp-transient-connection-timeout', '240', '--tcp-filtering-behavior', 'EndpointIndependentFiltering', '--udp-filtering-behavior', 'EndpointIndependentFiltering', '--udp-inbound-refresh', 'true'], lab)
