@@ -5,6 +5,7 @@ import type {Host, HostVnic, Ipv4Config, Lab, PhysicalAdapter, UpstreamNetwork, 
 import type {Cidr} from './address.js'
 
 import {
+  broadcastOf,
   formatCidr,
   formatIpv4,
   inPrefix,
@@ -188,7 +189,7 @@ function adapterNetwork(ip: string, gateway: string | undefined, staticIp: boole
     throw new HvnetError('invalid-prefix', `"${ip}" is not an address with a prefix length of 1 to 30.`, 'Write it as a.b.c.d/len, e.g. 10.0.0.23/24.')
   }
   const network = networkOf(cidr.address, cidr.length)
-  const broadcast = (network + 2 ** (32 - cidr.length) - 1) >>> 0
+  const broadcast = broadcastOf(network, cidr.length)
   if (cidr.address === network || cidr.address === broadcast) {
     throw new HvnetError('invalid-ip', `${formatIpv4(cidr.address)} is the ${cidr.address === network ? 'network' : 'broadcast'} address of ${formatCidr(network, cidr.length)}, not a host address.`, 'Pick an address between them, e.g. ' + formatIpv4(network + 10) + '.')
   }

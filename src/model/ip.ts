@@ -6,7 +6,7 @@
 import type {Cidr} from './address.js'
 import type {HostVnic, Ipv4Config, Lab, PhysicalAdapter} from './schema.js'
 
-import {formatCidr, formatIpv4, inPrefix, networkOf, parseIpv4, prefixesOverlap} from './address.js'
+import {broadcastOf, formatCidr, formatIpv4, inPrefix, networkOf, parseIpv4, prefixesOverlap} from './address.js'
 import {cimNotFound, HvnetError} from './errors.js'
 import {adapterStatus, hostPrefixes, natPrefixes, switchBoundTo} from './host.js'
 import {closestName, sameName} from './names.js'
@@ -163,7 +163,7 @@ export function addIpAddress(lab: Lab, selector: InterfaceSelector, input: NewIp
   const network = networkOf(address, length)
   const subnet = formatCidr(network, length)
   if (length <= 30) {
-    const broadcast = (network + 2 ** (32 - length) - 1) >>> 0
+    const broadcast = broadcastOf(network, length)
     if (address === network || address === broadcast) {
       throw new HvnetError('invalid-ip', `${formatIpv4(address)} is the ${address === network ? 'network' : 'broadcast'} address of ${subnet}, not a host address.`, `Pick an address between them, e.g. ${formatIpv4(network + 1)} for the gateway of ${subnet}.`)
     }

@@ -6,7 +6,7 @@
 import type {Cidr} from './address.js'
 import type {Lab, NatExternalAddress, NatStaticMapping, NetNat} from './schema.js'
 
-import {formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
+import {broadcastOf, formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
 import {cimNotFound, HvnetError} from './errors.js'
 import {liveIpv4Holder} from './host.js'
 import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
@@ -289,7 +289,7 @@ export function addStaticMapping(lab: Lab, input: AddMappingInput): StaticMappin
   const internalPort = checkPort(input.internalPort ?? input.externalPort, 'InternalPort')
   const internal = parseAddress(input.internalIPAddress, 'InternalIPAddress')
   checkEndpointAddress(internal, 'InternalIPAddress')
-  const broadcast = (inside.address + 2 ** (32 - inside.length) - 1) >>> 0
+  const broadcast = broadcastOf(inside.address, inside.length)
   if (!inPrefix(internal, inside.address, inside.length) || internal === inside.address || internal === broadcast) {
     const why = inPrefix(internal, inside.address, inside.length) ? `is the ${internal === inside.address ? 'network' : 'broadcast'} address of` : 'is not inside'
     throw new HvnetError('rule-violation', `${INCORRECT} The internal address ${formatIpv4(internal)} ${why} the NAT's internal prefix ${nat.internalIPInterfaceAddressPrefix}.`, `Map to a VM's address in ${nat.internalIPInterfaceAddressPrefix}, e.g. ${formatIpv4(inside.address + 10)}.`)

@@ -22,7 +22,7 @@ import {
 } from './host.js'
 import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
 import {seededGuid, seededInt} from './seed.js'
-import {formatCidr, formatIpv4, parseCidr, prefixesOverlap, prefixMask} from './address.js'
+import {broadcastOf, formatCidr, formatIpv4, parseCidr, prefixesOverlap, prefixMask} from './address.js'
 
 export type SwitchType = 'External' | 'Internal' | 'Private'
 
@@ -379,7 +379,7 @@ export function defaultSwitchLayer3(lab: Lab, sw: VMSwitch): DefaultSwitchLayer3
   return {
     dhcpScope: {
       dnsServers: [host],
-      endRange: formatIpv4(cidr.address + 2 ** (32 - cidr.length) - 2),
+      endRange: formatIpv4(broadcastOf(cidr.address, cidr.length) - 1),
       leaseDurationSeconds: ICS_DHCP_LEASE_SECONDS,
       router: host,
       startRange: formatIpv4(cidr.address + 2),
