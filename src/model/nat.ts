@@ -223,6 +223,9 @@ export function describeNat(lab: Lab, nat: NetNat): NatView {
   for (const x of nat.externalAddresses) {
     if (!held.has(x.ipAddress)) warnings.push(`The external address ${x.ipAddress} (ID ${x.externalAddressId}) is not held by any host interface on a physical network; no traffic reaches it.`)
   }
+  for (const m of nat.staticMappings) {
+    if (m.externalIPAddress !== '0.0.0.0' && !held.has(m.externalIPAddress)) warnings.push(`Static mapping ${m.staticMappingId} listens on ${m.externalIPAddress}, which no host interface on a physical network holds; no traffic reaches it. Use 0.0.0.0 for any of the host's external addresses.`)
+  }
   return {
     active: nat.active,
     externalAddressCount: nat.externalAddresses.length,
