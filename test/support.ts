@@ -1,5 +1,6 @@
 // Shared test support: temp stores, the real binary, and in-process commands.
 import {Config} from '@oclif/core'
+import assert from 'node:assert/strict'
 import {execa} from 'execa'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -97,4 +98,22 @@ export async function ok<T = unknown>(args: string[], lab: string): Promise<T> {
 /** The lab file's exact bytes, or null when it does not exist. */
 export function snapshot(file: string): Buffer | null {
   return fs.existsSync(file) ? fs.readFileSync(file) : null
+}
+
+/**
+ * Runs a command that must be refused: exit 1, the message matching, the lab file byte-identical,
+ * and, when `code` is given, the same refusal under --json carrying that code.
+ */
+export async function assertRefused(lab: string, args: string[], message: RegExp, code?: string): Promise<void> {
+  const before = snapshot(lab)
+  const r = await run(args, lab)
+  assert.equal(r.exitCode, 1, r.error)
+  assert.match(r.error ?? '', message)
+  assert.deepEqual(snapshot(lab), before)
+  if (code !== undefined) {
+    // In process, oclif prints a --json error and returns; the exit status is the real binary's to prove.
+    const json = await run([...args, '--json'], lab)
+    assert.equal(JSON.parse(json.stdout).error.code, code)
+    assert.deepEqual(snapshot(lab), before)
+  }
 }

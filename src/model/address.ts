@@ -46,6 +46,11 @@ export function networkOf(address: number, length: number): number {
   return (address & prefixMask(length)) >>> 0
 }
 
+/** The last address of a prefix (its directed broadcast address up to /30). */
+export function broadcastOf(address: number, length: number): number {
+  return (networkOf(address, length) + 2 ** (32 - length) - 1) >>> 0
+}
+
 export function formatCidr(address: number, length: number): string {
   return `${formatIpv4(address)}/${length}`
 }

@@ -44,3 +44,8 @@ export class HvnetError extends Error {
     return {code: this.code, exit: this.exit, fix: this.fix ?? null, message: this.message}
   }
 }
+
+/** The CIM cmdlets' not-found sentence (Get-NetNat, Get-NetIPAddress, …) for a filter that matched nothing. */
+export function cimNotFound(cimClass: string, property: string, value: string): string {
+  return `No ${cimClass} objects found with property '${property}' equal to '${value}'. Verify the value of the property and retry.`
+}

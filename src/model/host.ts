@@ -2,7 +2,10 @@
 // (`vEthernet (Name)`), the dynamic MAC pool (KB 2804678) and the ifIndex counter.
 import type {Host, HostVnic, Ipv4Config, Lab, PhysicalAdapter, UpstreamNetwork, VMSwitch} from './schema.js'
 
+import type {Cidr} from './address.js'
+
 import {
+  broadcastOf,
   formatCidr,
   formatIpv4,
   inPrefix,
@@ -142,9 +145,15 @@ export function removeHostVnic(lab: Lab, vnic: HostVnic): void {
   lab.host.vnics = lab.host.vnics.filter((n) => n !== vnic)
 }
 
+export interface HeldPrefix {
+  /** A physical adapter's name (its LAN, its addresses) or a vNIC's `vEthernet (...)` alias. */
+  holder: string
+  prefix: Cidr
+}
+
 /** Every IPv4 prefix the host is attached to, with who holds it (for overlap rules). */
-export function hostPrefixes(lab: Lab): {holder: string; prefix: {address: number; length: number}}[] {
-  const out: {holder: string; prefix: {address: number; length: number}}[] = []
+export function hostPrefixes(lab: Lab): HeldPrefix[] {
+  const out: HeldPrefix[] = []
   for (const a of lab.host.adapters) {
     if (a.network) out.push({holder: a.name, prefix: parseCidr(a.network.prefix)!})
     for (const e of a.ipv4.addresses) out.push({holder: a.name, prefix: {address: parseIpv4(e.ipAddress)!, length: e.prefixLength}})
@@ -153,6 +162,11 @@ export function hostPrefixes(lab: Lab): {holder: string; prefix: {address: numbe
     for (const e of n.ipv4.addresses) out.push({holder: n.interfaceAlias, prefix: {address: parseIpv4(e.ipAddress)!, length: e.prefixLength}})
   }
   return out
+}
+
+/** The prefixes of a WinNAT's inside: no physical network may overlap one (reference §6.4). */
+export function natPrefixes(lab: Lab): {name: string; prefix: Cidr}[] {
+  return lab.nats.map((n) => ({name: n.name, prefix: parseCidr(n.internalIPInterfaceAddressPrefix)!}))
 }
 
 export interface PhysicalAdapterInput {
@@ -175,7 +189,7 @@ function adapterNetwork(ip: string, gateway: string | undefined, staticIp: boole
     throw new HvnetError('invalid-prefix', `"${ip}" is not an address with a prefix length of 1 to 30.`, 'Write it as a.b.c.d/len, e.g. 10.0.0.23/24.')
   }
   const network = networkOf(cidr.address, cidr.length)
-  const broadcast = (network + 2 ** (32 - cidr.length) - 1) >>> 0
+  const broadcast = broadcastOf(network, cidr.length)
   if (cidr.address === network || cidr.address === broadcast) {
     throw new HvnetError('invalid-ip', `${formatIpv4(cidr.address)} is the ${cidr.address === network ? 'network' : 'broadcast'} address of ${formatCidr(network, cidr.length)}, not a host address.`, 'Pick an address between them, e.g. ' + formatIpv4(network + 10) + '.')
   }
@@ -198,12 +212,17 @@ function adapterNetwork(ip: string, gateway: string | undefined, staticIp: boole
   }
 }
 
-function checkNoOverlap(lab: Lab, network: UpstreamNetwork, except: PhysicalAdapter | undefined): void {
+/** A physical adapter's (new) LAN: it must overlap no other host interface and no NAT's inside. */
+function checkNoOverlap(lab: Lab, network: UpstreamNetwork): void {
   const prefix = parseCidr(network.prefix)!
   for (const held of hostPrefixes(lab)) {
-    if (except && held.holder === except.name) continue
     if (prefixesOverlap(prefix, held.prefix)) {
       throw new HvnetError('rule-violation', `The network ${network.prefix} overlaps ${formatCidr(networkOf(held.prefix.address, held.prefix.length), held.prefix.length)} on "${held.holder}".`, 'Two host interfaces on overlapping subnets make routing ambiguous; choose another prefix.')
+    }
+  }
+  for (const nat of natPrefixes(lab)) {
+    if (prefixesOverlap(prefix, nat.prefix)) {
+      throw new HvnetError('rule-violation', `The network ${network.prefix} overlaps the internal prefix ${formatCidr(nat.prefix.address, nat.prefix.length)} of the NAT "${nat.name}": WinNAT's inside must not overlap the host's physical networks.`, `Choose another LAN, or remove the NAT first (\`hvnet nat disable "${nat.name}"\`) and enable it again on a prefix clear of it.`)
     }
   }
 }
@@ -224,7 +243,7 @@ export function addPhysicalAdapter(lab: Lab, input: PhysicalAdapterInput): Physi
   let ipv4 = emptyIpv4()
   if (input.ip !== undefined) {
     const built = adapterNetwork(input.ip, input.gateway, input.staticIp ?? false)
-    checkNoOverlap(lab, built.network, undefined)
+    checkNoOverlap(lab, built.network)
     network = built.network
     ipv4 = built.ipv4
   } else if (input.gateway !== undefined) {
@@ -267,7 +286,7 @@ export interface PhysicalAdapterChanges {
 }
 
 /** The IP configuration that belongs to the adapter: on its shared vNIC when bound with sharing. */
-function liveIpv4Holder(lab: Lab, adapter: PhysicalAdapter): {ipv4: Ipv4Config} {
+export function liveIpv4Holder(lab: Lab, adapter: PhysicalAdapter): HostVnic | PhysicalAdapter {
   const sw = switchBoundTo(lab, adapter.name)
   if (sw && sw.allowManagementOS) {
     const vnic = lab.host.vnics.find((n) => n.switchId === sw.id && n.macAddress === adapter.macAddress)
@@ -294,7 +313,7 @@ export function setPhysicalAdapter(lab: Lab, name: string, changes: PhysicalAdap
     const {forwarding} = holder.ipv4
     holder.ipv4 = emptyIpv4()
     adapter.network = null
-    checkNoOverlap(lab, built.network, undefined)
+    checkNoOverlap(lab, built.network)
     adapter.network = built.network
     holder.ipv4 = {...built.ipv4, forwarding}
   } else if (changes.gateway !== undefined) {

@@ -3,6 +3,7 @@
 // A store edited by hand that breaks one is reported with the object it names.
 import type {Lab} from './schema.js'
 
+import {inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
 import {sameName} from './names.js'
 
 function firstDuplicate(names: string[]): string | undefined {
@@ -40,5 +41,59 @@ export function checkLabIntegrity(lab: Lab): string | undefined {
     if (!ids.has(vnic.switchId)) return `host.vnics["${vnic.name}"].switchId: no switch with id ${vnic.switchId}`
   }
   if (host.macAddressMinimum > host.macAddressMaximum) return 'host.macAddressMinimum: above macAddressMaximum'
+  for (const item of [...host.adapters.map((a) => ({ipv4: a.ipv4, name: a.name})), ...host.vnics.map((n) => ({ipv4: n.ipv4, name: n.interfaceAlias}))]) {
+    const gw = item.ipv4.defaultGateway === null ? undefined : parseIpv4(item.ipv4.defaultGateway)
+    if (gw !== undefined && !item.ipv4.addresses.some((e) => inPrefix(gw, parseIpv4(e.ipAddress)!, e.prefixLength))) {
+      return `host: the default gateway ${item.ipv4.defaultGateway} of "${item.name}" is on none of its subnets`
+    }
+  }
+  const defaultSwitch = lab.switches.find((s) => s.isDefaultSwitch)
+  if (defaultSwitch?.icsPrefix) {
+    const ics = parseCidr(defaultSwitch.icsPrefix)!
+    const first = (ics.address + 1) >>> 0
+    for (const vnic of host.vnics.filter((n) => n.switchId === defaultSwitch.id)) {
+      if (vnic.ipv4.addresses.length !== 1 || parseIpv4(vnic.ipv4.addresses[0].ipAddress) !== first || vnic.ipv4.addresses[0].prefixLength !== ics.length) {
+        return `host.vnics["${vnic.name}"].ipv4: the Default Switch's vNIC holds the first address of ${defaultSwitch.icsPrefix} and nothing else`
+      }
+    }
+  }
+  return checkNats(lab)
+}
+
+/** WinNAT objects: one per host (DECISIONS 7), prefixes in network form, IDs below their counters. */
+function checkNats(lab: Lab): string | undefined {
+  if (lab.nats.length > 1) return `nats: ${lab.nats.length} NATs; WinNAT allows one internal prefix per host`
+  for (const nat of lab.nats) {
+    const where = `nats["${nat.name}"]`
+    const inside = parseCidr(nat.internalIPInterfaceAddressPrefix)!
+    if (networkOf(inside.address, inside.length) !== inside.address) return `${where}.internalIPInterfaceAddressPrefix: ${nat.internalIPInterfaceAddressPrefix} is not a network address`
+    for (const a of lab.host.adapters) {
+      if (a.network && prefixesOverlap(inside, parseCidr(a.network.prefix)!)) return `${where}.internalIPInterfaceAddressPrefix: overlaps ${a.network.prefix}, the network of "${a.name}"`
+    }
+    if (nat.externalIPInterfaceAddressPrefix !== null) {
+      const outside = parseCidr(nat.externalIPInterfaceAddressPrefix)!
+      if (networkOf(outside.address, outside.length) !== outside.address) return `${where}.externalIPInterfaceAddressPrefix: ${nat.externalIPInterfaceAddressPrefix} is not a network address`
+    }
+    const mappingIds = new Set<number>()
+    for (const m of nat.staticMappings) {
+      const at = `${where}.staticMappings[${m.staticMappingId}]`
+      if (mappingIds.has(m.staticMappingId)) return `${at}: StaticMappingID ${m.staticMappingId} is used twice`
+      if (m.staticMappingId >= nat.nextStaticMappingId) return `${where}.nextStaticMappingId: ${nat.nextStaticMappingId} is not above StaticMappingID ${m.staticMappingId}`
+      mappingIds.add(m.staticMappingId)
+      if (!inPrefix(parseIpv4(m.internalIPAddress)!, inside.address, inside.length)) return `${at}.internalIPAddress: ${m.internalIPAddress} is not in ${nat.internalIPInterfaceAddressPrefix}`
+      const remote = parseCidr(m.remoteExternalIPAddressPrefix)!
+      if (networkOf(remote.address, remote.length) !== remote.address) return `${at}.remoteExternalIPAddressPrefix: ${m.remoteExternalIPAddressPrefix} is not a network address`
+      const clash = nat.staticMappings.find((o) => o !== m && o.protocol === m.protocol && o.externalPort === m.externalPort && (o.externalIPAddress === m.externalIPAddress || o.externalIPAddress === '0.0.0.0' || m.externalIPAddress === '0.0.0.0'))
+      if (clash) return `${at}: ${m.protocol} port ${m.externalPort} is mapped by StaticMappingID ${clash.staticMappingId} too`
+    }
+    const addressIds = new Set<number>()
+    for (const x of nat.externalAddresses) {
+      const at = `${where}.externalAddresses[${x.externalAddressId}]`
+      if (addressIds.has(x.externalAddressId)) return `${at}: ExternalAddressID ${x.externalAddressId} is used twice`
+      if (x.externalAddressId >= nat.nextExternalAddressId) return `${where}.nextExternalAddressId: ${nat.nextExternalAddressId} is not above ExternalAddressID ${x.externalAddressId}`
+      addressIds.add(x.externalAddressId)
+      if (x.portStart > x.portEnd) return `${at}: portStart ${x.portStart} is above portEnd ${x.portEnd}`
+    }
+  }
   return undefined
 }

@@ -6,7 +6,12 @@ import {LAB_SCHEMA_VERSION} from './schema.js'
 
 type Migration = (document: Record<string, unknown>) => Record<string, unknown>
 
-export const migrations: Record<number, Migration> = {}
+/** 1 → 2: WinNAT objects arrive (`nats`); a version-1 lab had none. */
+export function addNats(document: Record<string, unknown>): Record<string, unknown> {
+  return {...document, nats: []}
+}
+
+export const migrations: Record<number, Migration> = {1: addNats}
 
 export function migrateDocument(document: unknown, file: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document

@@ -4,7 +4,7 @@
 // and vswitch.ts. Bump LAB_SCHEMA_VERSION and add a migration in migrations.ts for any change.
 import * as v from 'valibot'
 
-export const LAB_SCHEMA_VERSION = 1
+export const LAB_SCHEMA_VERSION = 2
 
 const MacText = v.pipe(v.string(), v.regex(/^[0-9A-F]{12}$/, 'must be 12 uppercase hex digits, as 00155D010203'))
 const Ipv4Text = v.pipe(
@@ -17,6 +17,10 @@ const PrefixText = v.pipe(
 )
 const Name = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100))
 const IfIndex = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0x7fffffff))
+const Port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))
+/** A NetNat timeout in seconds (UInt32; hvnet refuses 0, which would expire every session at once). */
+const Seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff))
+const NatId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff))
 
 export const IpAddressEntrySchema = v.strictObject({
   ipAddress: Ipv4Text,
@@ -105,12 +109,62 @@ export const HostSchema = v.strictObject({
   vnics: v.array(HostVnicSchema),
 })
 
+/** Add-NetNatStaticMapping: one external endpoint forwarded to one internal endpoint. */
+export const NatStaticMappingSchema = v.strictObject({
+  /** StaticMappingID: per NAT, counting from 0 (reference §6.2). */
+  staticMappingId: NatId,
+  protocol: v.picklist(['TCP', 'UDP']),
+  /** Which remote senders the mapping admits; 0.0.0.0/0 (the default) admits all. */
+  remoteExternalIPAddressPrefix: PrefixText,
+  /** 0.0.0.0 means any of the host's external addresses. */
+  externalIPAddress: Ipv4Text,
+  externalPort: Port,
+  internalIPAddress: Ipv4Text,
+  internalPort: Port,
+  active: v.boolean(),
+})
+
+/** Add-NetNatExternalAddress: an address (and its port range) outbound sessions are translated to. */
+export const NatExternalAddressSchema = v.strictObject({
+  /** ExternalAddressID: per NAT, counting from 0, as StaticMappingID. */
+  externalAddressId: NatId,
+  ipAddress: Ipv4Text,
+  portStart: Port,
+  portEnd: Port,
+  active: v.boolean(),
+})
+
+const FilteringBehavior = v.picklist(['AddressDependentFiltering', 'EndpointIndependentFiltering'])
+
+/** A WinNAT object (New-NetNat), with Get-NetNat's properties in camelCase. Timeouts are seconds. */
+export const NetNatSchema = v.strictObject({
+  name: Name,
+  /** Null when New-NetNat was given no -ExternalIPInterfaceAddressPrefix (the usual case). */
+  externalIPInterfaceAddressPrefix: v.nullable(PrefixText),
+  internalIPInterfaceAddressPrefix: PrefixText,
+  icmpQueryTimeout: Seconds,
+  tcpEstablishedConnectionTimeout: Seconds,
+  tcpTransientConnectionTimeout: Seconds,
+  tcpFilteringBehavior: FilteringBehavior,
+  udpFilteringBehavior: FilteringBehavior,
+  udpIdleSessionTimeout: Seconds,
+  /** True: inbound packets refresh a UDP session too; false (the default): only outbound ones. */
+  udpInboundRefresh: v.boolean(),
+  active: v.boolean(),
+  staticMappings: v.array(NatStaticMappingSchema),
+  nextStaticMappingId: NatId,
+  externalAddresses: v.array(NatExternalAddressSchema),
+  nextExternalAddressId: NatId,
+})
+
 export const LabSchema = v.strictObject({
   schemaVersion: v.literal(LAB_SCHEMA_VERSION),
   /** Seed of every generated value (MACs, GUIDs, the Default Switch subnet): same seed, same lab. */
   seed: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff)),
   host: HostSchema,
   switches: v.array(VMSwitchSchema),
+  /** WinNAT objects (Get-NetNat). The Default Switch's ICS NAT is not one of them. */
+  nats: v.array(NetNatSchema),
 })
 
 export type IpAddressEntry = v.InferOutput<typeof IpAddressEntrySchema>
@@ -120,6 +174,9 @@ export type PhysicalAdapter = v.InferOutput<typeof PhysicalAdapterSchema>
 export type HostVnic = v.InferOutput<typeof HostVnicSchema>
 export type VMSwitch = v.InferOutput<typeof VMSwitchSchema>
 export type Host = v.InferOutput<typeof HostSchema>
+export type NatStaticMapping = v.InferOutput<typeof NatStaticMappingSchema>
+export type NatExternalAddress = v.InferOutput<typeof NatExternalAddressSchema>
+export type NetNat = v.InferOutput<typeof NetNatSchema>
 export type Lab = v.InferOutput<typeof LabSchema>
 
 /** Validates a parsed document; returns the first problem as `path: message`, or the lab. */

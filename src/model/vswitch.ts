@@ -2,16 +2,19 @@
 // The switch type is derived, as Get-VMSwitch derives it (reference DECISIONS 3): a bound physical
 // adapter makes it External; otherwise management-OS sharing (a host vNIC) makes it Internal;
 // otherwise it is Private.
-import type {HostVnic, Lab, PhysicalAdapter, VMSwitch} from './schema.js'
+import type {HostVnic, Ipv4Config, Lab, PhysicalAdapter, VMSwitch} from './schema.js'
 
 import {HvnetError} from './errors.js'
 import {
   addHostVnic,
+  adapterStatus,
   allocateDynamicMac,
   emptyIpv4,
   findPhysicalAdapter,
   formatLinkSpeed,
   hostPrefixes,
+  liveIpv4Holder,
+  natPrefixes,
   removeHostVnic,
   switchBoundTo,
   VNIC_LINK_SPEED_BPS,
@@ -19,7 +22,7 @@ import {
 } from './host.js'
 import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
 import {seededGuid, seededInt} from './seed.js'
-import {formatCidr, formatIpv4, prefixesOverlap} from './address.js'
+import {broadcastOf, formatCidr, formatIpv4, parseCidr, prefixesOverlap, prefixMask} from './address.js'
 
 export type SwitchType = 'External' | 'Internal' | 'Private'
 
@@ -281,18 +284,25 @@ export function removeSwitch(lab: Lab, name: string, force: boolean): RemoveSwit
 
 /**
  * Picks the Default Switch's /20 inside 172.16.0.0/12: a seeded start among the 256 candidates,
- * then the first that overlaps none of the host's other networks (reference §7, DECISIONS 6).
+ * then the first that overlaps none of the host's other networks nor a NAT's inside (reference §7,
+ * DECISIONS 6).
  */
 export function chooseIcsPrefix(lab: Lab): string {
   const base = (172 * 2 ** 24) + (16 * 2 ** 16)
   const start = seededInt(lab.seed, `ics:${lab.host.bootCount}`) % 256
   const defaultVnicAliases = new Set(lab.switches.filter((s) => s.isDefaultSwitch).flatMap((s) => vnicsOfSwitch(lab, s.id).map((n) => n.interfaceAlias)))
-  const taken = hostPrefixes(lab).filter((h) => !defaultVnicAliases.has(h.holder))
+  const taken = [...hostPrefixes(lab).filter((h) => !defaultVnicAliases.has(h.holder)), ...natPrefixes(lab)]
   for (let i = 0; i < 256; i++) {
     const address = base + ((start + i) % 256) * 4096
     if (!taken.some((t) => prefixesOverlap({address, length: 20}, t.prefix))) return formatCidr(address, 20)
   }
   throw new HvnetError('rule-violation', 'Every /20 inside 172.16.0.0/12 overlaps a host network; the Default Switch has no subnet.', 'Move a host adapter off 172.16.0.0/12.')
+}
+
+/** The Default Switch vNIC's IPv4 configuration: the first address of the /20, set by ICS. */
+function icsVnicIpv4(prefix: string): Ipv4Config {
+  const cidr = parseCidr(prefix)!
+  return {addresses: [{ipAddress: formatIpv4(cidr.address + 1), prefixLength: cidr.length}], defaultGateway: null, dhcp: false, forwarding: false}
 }
 
 /** Creates the Default Switch (client Windows): Internal, ICS NAT and DHCP, vNIC at the /20's first address. */
@@ -308,10 +318,96 @@ export function addDefaultSwitch(lab: Lab): VMSwitch {
   }
   lab.switches.push(sw)
   sw.icsPrefix = chooseIcsPrefix(lab)
-  const [network] = sw.icsPrefix.split('/')
-  const first = formatIpv4(Number(network.split('.').reduce((acc, o) => acc * 256 + Number(o), 0)) + 1)
-  addHostVnic(lab, sw, DEFAULT_SWITCH_NAME, {ipv4: {addresses: [{ipAddress: first, prefixLength: 20}], defaultGateway: null, dhcp: false, forwarding: false}})
+  addHostVnic(lab, sw, DEFAULT_SWITCH_NAME, {ipv4: icsVnicIpv4(sw.icsPrefix)})
   return sw
+}
+
+/**
+ * The ICS DHCP allocator's lease. Microsoft documents none for the Default Switch; hvnet's choice is
+ * one day, so a VM keeps its address across a working day and renews at half of it (RFC 2131 T1).
+ */
+export const ICS_DHCP_LEASE_SECONDS = 86_400
+
+/** The Default Switch's layer 3, as the DHCP server and the ICS NAT of the engine run it. */
+export interface DefaultSwitchLayer3 {
+  prefix: string
+  subnetMask: string
+  /** `vEthernet (Default Switch)`'s address: the VMs' gateway and DNS server. */
+  hostAddress: string
+  hostInterfaceAlias: string
+  dhcpScope: {
+    startRange: string
+    endRange: string
+    subnetMask: string
+    router: string
+    dnsServers: string[]
+    leaseDurationSeconds: number
+  }
+  /** Internet Connection Sharing's NAT: not a WinNAT object, so `nat list` does not show it. */
+  icsNat: {
+    internalPrefix: string
+    /** The interface it translates to: the active physical network's; null when none is up. */
+    externalInterfaceAlias: string | null
+    externalIPAddress: string | null
+  }
+}
+
+/**
+ * The physical network ICS shares: the first Up adapter, wired before wireless, then by ifIndex.
+ * Its address is on the adapter, or on the shared vNIC when an External switch is bound to it.
+ */
+function sharedConnection(lab: Lab): {interfaceAlias: string; ipAddress: string} | null {
+  const up = lab.host.adapters.filter((a) => adapterStatus(a) === 'Up')
+  up.sort((x, y) => (x.kind === y.kind ? x.ifIndex - y.ifIndex : x.kind === 'wired' ? -1 : 1))
+  for (const adapter of up) {
+    const sw = switchBoundTo(lab, adapter.name)
+    if (sw && !sw.allowManagementOS) continue
+    const holder = liveIpv4Holder(lab, adapter)
+    const [first] = holder.ipv4.addresses
+    if (first) return {interfaceAlias: 'interfaceAlias' in holder ? holder.interfaceAlias : adapter.name, ipAddress: first.ipAddress}
+  }
+  return null
+}
+
+export function defaultSwitchLayer3(lab: Lab, sw: VMSwitch): DefaultSwitchLayer3 | null {
+  if (!sw.isDefaultSwitch || sw.icsPrefix === null) return null
+  const cidr = parseCidr(sw.icsPrefix)!
+  const mask = formatIpv4(prefixMask(cidr.length))
+  const host = formatIpv4(cidr.address + 1)
+  const vnic = vnicsOfSwitch(lab, sw.id)[0]
+  const shared = sharedConnection(lab)
+  return {
+    dhcpScope: {
+      dnsServers: [host],
+      endRange: formatIpv4(broadcastOf(cidr.address, cidr.length) - 1),
+      leaseDurationSeconds: ICS_DHCP_LEASE_SECONDS,
+      router: host,
+      startRange: formatIpv4(cidr.address + 2),
+      subnetMask: mask,
+    },
+    hostAddress: host,
+    hostInterfaceAlias: vnic?.interfaceAlias ?? `vEthernet (${sw.name})`,
+    icsNat: {externalInterfaceAlias: shared?.interfaceAlias ?? null, externalIPAddress: shared?.ipAddress ?? null, internalPrefix: sw.icsPrefix},
+    prefix: sw.icsPrefix,
+    subnetMask: mask,
+  }
+}
+
+export interface RestartResult {
+  bootCount: number
+  /** The Default Switch's subnet before and after (null without a Default Switch). */
+  defaultSwitchPrefix: {after: string; before: string} | null
+}
+
+/** A simulated reboot: the Default Switch's /20 is chosen again, clear of every host and NAT prefix. */
+export function restartHost(lab: Lab): RestartResult {
+  lab.host.bootCount++
+  const sw = lab.switches.find((s) => s.isDefaultSwitch)
+  if (!sw || sw.icsPrefix === null) return {bootCount: lab.host.bootCount, defaultSwitchPrefix: null}
+  const before = sw.icsPrefix
+  sw.icsPrefix = chooseIcsPrefix(lab)
+  for (const vnic of vnicsOfSwitch(lab, sw.id)) vnic.ipv4 = icsVnicIpv4(sw.icsPrefix)
+  return {bootCount: lab.host.bootCount, defaultSwitchPrefix: {after: sw.icsPrefix, before}}
 }
 
 /** What `vswitch show` says about a switch, beyond its stored fields. */
@@ -327,6 +423,8 @@ export interface SwitchView {
   hostVnics: {name: string; interfaceAlias: string; macAddress: string; ifIndex: number; addresses: string[]}[]
   linkSpeed: string | null
   icsPrefix: string | null
+  /** The Default Switch's DHCP scope and ICS NAT; null for every other switch. */
+  layer3: DefaultSwitchLayer3 | null
   remarks: string[]
 }
 
@@ -336,6 +434,10 @@ export function describeSwitch(lab: Lab, sw: VMSwitch): SwitchView {
   const type = switchType(sw)
   if (sw.isDefaultSwitch) {
     remarks.push(`Default Switch: created by Hyper-V, it shares the host's connection through Internet Connection Sharing (an ICS NAT that \`nat list\` does not show) and hands out addresses in ${sw.icsPrefix} by DHCP, with the host vNIC as gateway and DNS server. It cannot be removed, renamed or changed; its subnet is re-chosen when the host restarts.`)
+    const l3 = defaultSwitchLayer3(lab, sw)
+    if (l3 && l3.icsNat.externalInterfaceAlias === null) {
+      remarks.push('No physical network is up: Internet Connection Sharing has nothing to share, so VMs on the Default Switch get addresses but reach nothing beyond the host.')
+    }
   }
   if (adapter?.kind === 'wireless') {
     remarks.push(`"${adapter.name}" is a wireless adapter. A Wi-Fi access point accepts frames only from the MAC of the station associated with it, so the switch cannot bridge VM frames as they are: Hyper-V rewrites the source MAC of VM frames to the adapter's own MAC (${adapter.macAddress}) on the way out and answers ARP for the VMs. Protocols that depend on the VM's own MAC (DHCP reservations, MAC-based filters upstream) see the host's MAC instead.`)
@@ -353,6 +455,7 @@ export function describeSwitch(lab: Lab, sw: VMSwitch): SwitchView {
     icsPrefix: sw.icsPrefix,
     id: sw.id,
     isDefaultSwitch: sw.isDefaultSwitch,
+    layer3: defaultSwitchLayer3(lab, sw),
     linkSpeed: adapter ? formatLinkSpeed(adapter.linkSpeedBps) : type === 'Private' ? null : formatLinkSpeed(VNIC_LINK_SPEED_BPS),
     name: sw.name,
     netAdapterInterfaceDescription: adapter?.interfaceDescription ?? null,

@@ -1,4 +1,5 @@
 import type {HostView, NetAdapterView} from '../model/host.js'
+import type {RestartResult} from '../model/vswitch.js'
 
 import {renderList, renderTable} from './table.js'
 
@@ -43,4 +44,9 @@ export function renderHost(h: HostView): Promise<string> {
     ['Restarts', h.bootCount],
     ['Seed', h.seed],
   ])
+}
+
+export function renderRestart(r: RestartResult): string {
+  const moved = r.defaultSwitchPrefix
+  return `Restarted (restart ${r.bootCount}).${moved ? ` Default Switch subnet: ${moved.before} -> ${moved.after}.` : ''}`
 }

@@ -21,7 +21,7 @@ describe('the store', () => {
     ['JSON that is not a lab', '[1, 2, 3]\n', /does not match the lab schema/],
     ['a lab with an unknown key', 'PATCH:extra', /does not match the lab schema \(extra/],
     ['a lab whose vNIC points at a missing switch', 'PATCH:dangling', /is inconsistent \(host\.vnics\["Default Switch"\]\.switchId/],
-    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 1/],
+    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 2/],
   ]
   for (const [what, content, message] of corruptions) {
     test(`a store that is ${what} is reported (exit 1) and left byte-for-byte as it was`, async () => {
@@ -77,14 +77,14 @@ describe('the store', () => {
     assert.equal(pathDefault.stdout.trim(), path.join(home, 'xdg', 'hvnet-nodejs', 'config.json'))
   })
 
-  test('a read-only command does not create the store; the first change writes it with schemaVersion 1', async () => {
+  test('a read-only command does not create the store; the first change writes it with schemaVersion 2', async () => {
     const lab = tempLab()
     await ok(['vswitch', 'list'], lab)
     await ok(['host', 'adapter', 'list'], lab)
     assert.equal(fs.existsSync(lab), false)
     await ok(['vswitch', 'new', 'S', '--type', 'private'], lab)
     const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
-    assert.equal(document.schemaVersion, 1)
+    assert.equal(document.schemaVersion, 2)
     assert.equal(document.seed, 2017)
     const shown = await ok<{switches: {name: string}[]}>(['config', 'show'], lab)
     assert.deepEqual(shown.switches.map((s) => s.name), ['Default Switch', 'S'])
@@ -101,6 +101,65 @@ describe('the store', () => {
     const ethernetMac = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).host.adapters[0].macAddress
     assert.notEqual(ethernetMac(a), ethernetMac(c))
   })
+})
+
+describe('schema migrations', () => {
+  /** A version-1 document as hvnet 1 wrote it: today's lab without `nats`. */
+  async function versionOneLab(): Promise<string> {
+    const lab = tempLab()
+    await ok(['vswitch', 'new', 'NATSwitch', '--type', 'internal'], lab)
+    const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    delete document.nats
+    document.schemaVersion = 1
+    fs.writeFileSync(lab, `${JSON.stringify(document, null, 2)}\n`)
+    return lab
+  }
+
+  test('a version-1 lab reads as version 2 with no NATs, is left as it is by reads, and is upgraded by the next write', async () => {
+    const lab = await versionOneLab()
+    const before = snapshot(lab)
+    const shown = await ok<{nats: unknown[]; schemaVersion: number}>(['config', 'show'], lab)
+    assert.equal(shown.schemaVersion, 2)
+    assert.deepEqual(shown.nats, [])
+    assert.deepEqual(await ok(['nat', 'list'], lab), [])
+    assert.deepEqual(snapshot(lab), before)
+    await ok(['nat', 'enable', 'MyNATnetwork', '--internal-prefix', '192.168.0.0/24'], lab)
+    const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    assert.equal(document.schemaVersion, 2)
+    assert.deepEqual(document.nats.map((n: {name: string}) => n.name), ['MyNATnetwork'])
+    assert.deepEqual(document.switches.map((s: {name: string}) => s.name), ['Default Switch', 'NATSwitch'])
+  })
+
+  test('migration 1 -> 2 is the named step addNats, and only adds `nats`', async () => {
+    const {addNats, migrations} = await import('../../src/model/migrations.js')
+    assert.equal(migrations[1], addNats)
+    assert.deepEqual(addNats({host: {}, schemaVersion: 1, seed: 3, switches: []}), {host: {}, nats: [], schemaVersion: 1, seed: 3, switches: []})
+  })
+})
+
+describe('integrity of NATs in a hand-edited store', () => {
+  const edits: [string, (document: {nats: Record<string, unknown>[]}) => void, RegExp][] = [
+    ['two NATs', (d) => d.nats.push({...d.nats[0], internalIPInterfaceAddressPrefix: '192.168.9.0/24', name: 'Second'}), /nats: 2 NATs; WinNAT allows one internal prefix per host/],
+    ['a prefix with host bits', (d) => { d.nats[0].internalIPInterfaceAddressPrefix = '192.168.0.1/24' }, /internalIPInterfaceAddressPrefix: 192\.168\.0\.1\/24 is not a network address/],
+    ['a mapping outside the prefix', (d) => { (d.nats[0].staticMappings as Record<string, unknown>[])[0].internalIPAddress = '10.9.9.9' }, /internalIPAddress: 10\.9\.9\.9 is not in 192\.168\.0\.0\/24/],
+    ['a mapping ID at the counter', (d) => { d.nats[0].nextStaticMappingId = 0 }, /nextStaticMappingId: 0 is not above StaticMappingID 0/],
+    ['a NAT overlapping a LAN', (d) => { d.nats[0].internalIPInterfaceAddressPrefix = '10.0.0.0/8' }, /overlaps 10\.0\.0\.0\/24, the network of "Ethernet"/],
+  ]
+  for (const [what, edit, message] of edits) {
+    test(`${what} is reported, exit 1, file untouched`, async () => {
+      const lab = tempLab()
+      await ok(['nat', 'enable', 'MyNATnetwork', '--internal-prefix', '192.168.0.0/24'], lab)
+      await ok(['nat', 'add-mapping', '--nat', 'MyNATnetwork', '--protocol', 'tcp', '--external-ip', '0.0.0.0', '--external-port', '80', '--internal-ip', '192.168.0.10'], lab)
+      const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+      edit(document)
+      fs.writeFileSync(lab, JSON.stringify(document))
+      const before = snapshot(lab)
+      const r = await run(['nat', 'list'], lab)
+      assert.equal(r.exitCode, 1)
+      assert.match(r.error ?? '', message)
+      assert.deepEqual(snapshot(lab), before)
+    })
+  }
 })
 
 describe('the real binary', () => {
