@@ -74,11 +74,17 @@ function numberToMac(value: number): string {
   return value.toString(16).toUpperCase().padStart(12, '0')
 }
 
-/** Every MAC the host has handed out or holds (pool or static), for uniqueness. */
+/**
+ * Every MAC the host has handed out or holds (pool or static): its adapters, its vNICs and the VM
+ * adapters. A dynamic VM adapter holds none (000000000000) until its VM first starts.
+ */
 function macsInUse(lab: Lab): Set<string> {
   const used = new Set<string>()
   for (const a of lab.host.adapters) used.add(a.macAddress)
   for (const n of lab.host.vnics) used.add(n.macAddress)
+  for (const vm of lab.vms) {
+    for (const a of vm.networkAdapters) if (a.macAddress !== '000000000000') used.add(a.macAddress)
+  }
   return used
 }
 

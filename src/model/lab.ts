@@ -26,6 +26,7 @@ export function newLab(seed: number = DEFAULT_SEED): Lab {
     schemaVersion: LAB_SCHEMA_VERSION,
     seed,
     switches: [],
+    vms: [],
   }
   addPhysicalAdapter(lab, {gateway: '10.0.0.1', ip: '10.0.0.23/24', kind: 'wired', name: 'Ethernet'})
   lab.host.nextIfIndex = 18

@@ -6,7 +6,12 @@ import {LAB_SCHEMA_VERSION} from './schema.js'
 
 type Migration = (document: Record<string, unknown>) => Record<string, unknown>
 
-export const migrations: Record<number, Migration> = {}
+/** Version 2 adds VMs and their network adapters: an existing lab has none. */
+export function addVms(document: Record<string, unknown>): Record<string, unknown> {
+  return {...document, vms: []}
+}
+
+export const migrations: Record<number, Migration> = {1: addVms}
 
 export function migrateDocument(document: unknown, file: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document
