@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
 import {aclFlags, nicName} from '../../cli/flags.js'

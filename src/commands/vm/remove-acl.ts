@@ -3,7 +3,6 @@ import {Args} from '@oclif/core'
 import {HvnetCommand} from '../../cli/base-command.js'
 import {aclFlags, nicName} from '../../cli/flags.js'
 import {findVmAdapter, removeAcl} from '../../model/vm.js'
-import {renderAclTable} from '../../render/vm.js'
 
 export default class VmRemoveAcl extends HvnetCommand {
   static override args = {
