@@ -21,7 +21,7 @@ describe('the store', () => {
     ['JSON that is not a lab', '[1, 2, 3]\n', /does not match the lab schema/],
     ['a lab with an unknown key', 'PATCH:extra', /does not match the lab schema \(extra/],
     ['a lab whose vNIC points at a missing switch', 'PATCH:dangling', /is inconsistent \(host\.vnics\["Default Switch"\]\.switchId/],
-    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 1/],
+    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 2/],
   ]
   for (const [what, content, message] of corruptions) {
     test(`a store that is ${what} is reported (exit 1) and left byte-for-byte as it was`, async () => {
@@ -77,17 +77,34 @@ describe('the store', () => {
     assert.equal(pathDefault.stdout.trim(), path.join(home, 'xdg', 'hvnet-nodejs', 'config.json'))
   })
 
-  test('a read-only command does not create the store; the first change writes it with schemaVersion 1', async () => {
+  test('a read-only command does not create the store; the first change writes it with schemaVersion 2', async () => {
     const lab = tempLab()
     await ok(['vswitch', 'list'], lab)
     await ok(['host', 'adapter', 'list'], lab)
     assert.equal(fs.existsSync(lab), false)
     await ok(['vswitch', 'new', 'S', '--type', 'private'], lab)
     const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
-    assert.equal(document.schemaVersion, 1)
+    assert.equal(document.schemaVersion, 2)
     assert.equal(document.seed, 2017)
     const shown = await ok<{switches: {name: string}[]}>(['config', 'show'], lab)
     assert.deepEqual(shown.switches.map((s) => s.name), ['Default Switch', 'S'])
+  })
+
+  test('a version-1 lab (no VMs) is read as version 2 with no VMs, and the next change stores version 2', async () => {
+    const lab = tempLab()
+    await ok(['vswitch', 'new', 'S', '--type', 'internal'], lab)
+    const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    delete document.vms
+    document.schemaVersion = 1
+    fs.writeFileSync(lab, JSON.stringify(document, null, 2) + '\n')
+    const before = snapshot(lab)
+    assert.deepEqual(await ok(['vm', 'list'], lab), [])
+    assert.deepEqual(snapshot(lab), before, 'a read does not rewrite the file')
+    await ok(['vm', 'new', 'web1', '--switch', 'S'], lab)
+    const upgraded = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    assert.equal(upgraded.schemaVersion, 2)
+    assert.deepEqual(upgraded.vms.map((m: {name: string}) => m.name), ['web1'])
+    assert.deepEqual(upgraded.switches, document.switches)
   })
 
   test('the same seed gives the same lab; another seed other MACs, GUIDs and Default Switch subnet', async () => {
