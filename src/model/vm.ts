@@ -375,10 +375,11 @@ function parseGuestIp(text: string, what: string): number {
 
 /** The guest's IPv4 configuration of one adapter: DHCP, or a static address with gateway and DNS servers. */
 export function guestIpFrom(input: GuestIpInput): GuestIp {
-  if (input.dhcp === (input.address !== undefined)) {
-    throw new HvnetError('invalid-value', input.dhcp ? '--dhcp and --address contradict each other.' : 'Say how the guest gets its address.', 'Give --dhcp, or --address a.b.c.d/len (with --gateway and --dns if needed).')
+  const dhcp = input.dhcp ?? false
+  if (dhcp === (input.address !== undefined)) {
+    throw new HvnetError('invalid-value', dhcp ? '--dhcp and --address contradict each other.' : 'Say how the guest gets its address.', 'Give --dhcp, or --address a.b.c.d/len (with --gateway and --dns if needed).')
   }
-  if (input.dhcp) {
+  if (dhcp) {
     if (input.gateway !== undefined || (input.dns ?? []).length > 0) throw new HvnetError('invalid-value', '--gateway and --dns go with --address; a DHCP guest gets them from the DHCP server.', 'Drop them, or use --address.')
     return {mode: 'Dhcp'}
   }
