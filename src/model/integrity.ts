@@ -3,14 +3,12 @@
 // A store edited by hand that breaks one is reported with the object it names.
 import type {Lab} from './schema.js'
 
-import {sameName} from './names.js'
+import {compareNames, sameName} from './names.js'
 import {MAX_LEGACY_ADAPTERS, MAX_SYNTHETIC_ADAPTERS, UNASSIGNED_MAC} from './vm.js'
-
-const collator = new Intl.Collator('en', {sensitivity: 'accent'})
 
 /** The first name that appears twice as sameName compares (sorted, so a lab of 1,000 VMs stays fast). */
 function firstDuplicate(names: string[]): string | undefined {
-  const sorted = [...names].sort(collator.compare)
+  const sorted = [...names].sort(compareNames)
   for (let i = 1; i < sorted.length; i++) if (sameName(sorted[i - 1], sorted[i])) return sorted[i]
   return undefined
 }

@@ -1,8 +1,17 @@
 // Object names as Windows compares them: case-insensitively, after trimming nothing (Hyper-V keeps
 // names verbatim). Lookups that fail name what exists and suggest the closest name.
 
+const collator = new Intl.Collator('en', {sensitivity: 'accent'})
+
 export function sameName(a: string, b: string): boolean {
-  return a.localeCompare(b, 'en', {sensitivity: 'accent'}) === 0
+  // One collator for every comparison: String#localeCompare with options builds one per call,
+  // which made lookups in a lab of 1,000 VMs take seconds.
+  return a === b || collator.compare(a, b) === 0
+}
+
+/** Sorts names as sameName compares them (equal names end up side by side). */
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b)
 }
 
 export function findByName<T extends {name: string}>(items: readonly T[], name: string): T | undefined {
