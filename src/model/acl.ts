@@ -1,7 +1,8 @@
 // Port ACLs (Add-/Remove-/Get-VMNetworkAdapterAcl, reference §4.1) and extended port ACLs
 // (*-VMNetworkAdapterExtendedAcl, §4.2): parsing of what the user types into the stored, normal
 // form, and the rules of each list. What a verdict is (reference DECISIONS 4) is the engine's:
-// the most specific match wins, Deny beats Allow on a tie, Meter only counts; extended ACLs apply
+// the most specific match wins (a MAC match the most specific), Deny beats Allow on a tie, Meter
+// only counts; extended ACLs apply
 // highest weight first.
 import type {ExtendedAcl, PortAcl} from './schema.js'
 
