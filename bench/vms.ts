@@ -5,9 +5,9 @@ import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {newLab} from '../src/model/lab.js'
+import {median, repoRoot} from './cli.js'
 import {serializeLab} from '../src/model/store.js'
 import {addAcl, addAdapter, addExtendedAcl, findVm, newVm, setGuestIp, setVlan, startVm} from '../src/model/vm.js'
 import {newSwitch} from '../src/model/vswitch.js'
@@ -15,12 +15,6 @@ import {newSwitch} from '../src/model/vswitch.js'
 const RUNS = 11
 const VMS = 1024
 const ADAPTERS = 4
-
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url))
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
-  return dir
-}
 
 /** The big lab: a pool wide enough for 4,096 dynamic MACs, half the VMs running. */
 export function bigLab(): ReturnType<typeof newLab> {
@@ -49,12 +43,6 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): {ms: number; bytes: n
   const r = spawnSync(process.execPath, args, {env, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit']})
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`)
   return {bytes: r.stdout.length, ms: Number(process.hrtime.bigint() - start) / 1e6}
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 export async function run(print: (line: string) => void): Promise<void> {

@@ -2,8 +2,7 @@
 // (*-VMNetworkAdapterExtendedAcl, §4.2): parsing of what the user types into the stored, normal
 // form, and the rules of each list. What a verdict is (reference DECISIONS 4) is the engine's:
 // the most specific match wins (a MAC match the most specific), Deny beats Allow on a tie, Meter
-// only counts; extended ACLs apply
-// highest weight first.
+// only counts; extended ACLs apply highest weight first.
 import type {ExtendedAcl, PortAcl} from './schema.js'
 
 import {formatCidr, networkOf, parseCidr, parseIpv4, parseMacText} from './address.js'

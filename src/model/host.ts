@@ -16,7 +16,7 @@ import {
   prefixesOverlap,
 } from './address.js'
 import {HvnetError} from './errors.js'
-import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
+import {checkObjectName, findByName, notFound, sameName} from './names.js'
 import {seededMac} from './seed.js'
 
 export const VNIC_DESCRIPTION = 'Hyper-V Virtual Ethernet Adapter'
@@ -44,13 +44,7 @@ export function formatLinkSpeed(bps: number): string {
 export function findPhysicalAdapter(lab: Lab, name: string): PhysicalAdapter {
   const adapter = findByName(lab.host.adapters, name)
   if (adapter) return adapter
-  const names = lab.host.adapters.map((a) => a.name)
-  const close = closestName(name, names)
-  throw new HvnetError(
-    'not-found',
-    `No MSFT_NetAdapter objects found with property 'Name' equal to '${name}'.`,
-    close ? `Did you mean "${close}"? ${describeExisting('physical adapter', names)}` : `${describeExisting('physical adapter', names)} Run \`hvnet host adapter list\`.`,
-  )
+  throw notFound(`No MSFT_NetAdapter objects found with property 'Name' equal to '${name}'.`, name, 'physical adapter', lab.host.adapters.map((a) => a.name), 'hvnet host adapter list')
 }
 
 /** The switch a physical adapter is bound to (the Hyper-V Extensible Virtual Switch protocol), if any. */

@@ -8,7 +8,7 @@ import {type PortAclInput, type ExtendedAclInput, extendedAclFrom, portAclsFrom,
 import {formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4} from './address.js'
 import {HvnetError} from './errors.js'
 import {allocateDynamicMac, parseUserMac} from './host.js'
-import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
+import {checkObjectName, findByName, notFound, sameName} from './names.js'
 import {seededGuid} from './seed.js'
 import {type VlanInput, pvlanConflict, vlanSettingFrom} from './vlan.js'
 import {findSwitch} from './vswitch.js'
@@ -39,25 +39,13 @@ function freshGuid(lab: Lab, label: string, taken: (id: string) => boolean): str
 export function findVm(lab: Lab, name: string): VM {
   const vm = findByName(lab.vms, name)
   if (vm) return vm
-  const names = lab.vms.map((m) => m.name)
-  const close = closestName(name, names)
-  throw new HvnetError(
-    'not-found',
-    `Hyper-V was unable to find a virtual machine with name "${name}".`,
-    close ? `Did you mean "${close}"? ${describeExisting('virtual machine', names)}` : `${describeExisting('virtual machine', names)} Run \`hvnet vm list\`.`,
-  )
+  throw notFound(`Hyper-V was unable to find a virtual machine with name "${name}".`, name, 'virtual machine', lab.vms.map((m) => m.name), 'hvnet vm list')
 }
 
 export function findAdapter(vm: VM, name: string): VMNetworkAdapter {
   const adapter = findByName(vm.networkAdapters, name)
   if (adapter) return adapter
-  const names = vm.networkAdapters.map((a) => a.name)
-  const close = closestName(name, names)
-  throw new HvnetError(
-    'not-found',
-    `No network adapter is found with name "${name}" on the virtual machine "${vm.name}".`,
-    close ? `Did you mean "${close}"? ${describeExisting('network adapter', names)}` : `${describeExisting('network adapter', names)} Run \`hvnet vm list-nics "${vm.name}"\`.`,
-  )
+  throw notFound(`No network adapter is found with name "${name}" on the virtual machine "${vm.name}".`, name, 'network adapter', vm.networkAdapters.map((a) => a.name), `hvnet vm list-nics "${vm.name}"`)
 }
 
 /** A VM and one of its adapters by name: the lookup of every adapter command. */

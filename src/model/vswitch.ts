@@ -17,7 +17,7 @@ import {
   VNIC_LINK_SPEED_BPS,
   vnicsOfSwitch,
 } from './host.js'
-import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
+import {checkObjectName, findByName, notFound, sameName} from './names.js'
 import {seededGuid, seededInt} from './seed.js'
 import {formatCidr, formatIpv4, prefixesOverlap} from './address.js'
 
@@ -35,13 +35,7 @@ export function switchType(sw: VMSwitch): SwitchType {
 export function findSwitch(lab: Lab, name: string): VMSwitch {
   const sw = findByName(lab.switches, name)
   if (sw) return sw
-  const names = lab.switches.map((s) => s.name)
-  const close = closestName(name, names)
-  throw new HvnetError(
-    'not-found',
-    `Hyper-V was unable to find a virtual switch with name "${name}".`,
-    close ? `Did you mean "${close}"? ${describeExisting('switch', names)}` : `${describeExisting('switch', names)} Run \`hvnet vswitch list\`.`,
-  )
+  throw notFound(`Hyper-V was unable to find a virtual switch with name "${name}".`, name, 'switch', lab.switches.map((s) => s.name), 'hvnet vswitch list')
 }
 
 function refuseDefaultSwitch(sw: VMSwitch): void {
@@ -317,9 +311,7 @@ export function addManagementOsAdapter(lab: Lab, switchName: string, name: strin
 function findManagementOsAdapter(lab: Lab, name: string): HostVnic {
   const vnic = lab.host.vnics.find((n) => sameName(n.name, name) || sameName(n.interfaceAlias, name))
   if (vnic) return vnic
-  const names = lab.host.vnics.map((n) => n.name)
-  const close = closestName(name, names)
-  throw new HvnetError('not-found', `No management-OS network adapter is found with name "${name}".`, close ? `Did you mean "${close}"? ${describeExisting('host vNIC', names)}` : `${describeExisting('host vNIC', names)} Run \`hvnet host vnic list\`.`)
+  throw notFound(`No management-OS network adapter is found with name "${name}".`, name, 'host vNIC', lab.host.vnics.map((n) => n.name), 'hvnet host vnic list')
 }
 
 /**

@@ -2,17 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
 import {extendedAclFrom, parseAclPrefix, parsePortRange, parseProtocol, portAclsFrom} from '../../src/model/acl.js'
-import {HvnetError} from '../../src/model/errors.js'
-
-function code(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    assert.ok(error instanceof HvnetError, String(error))
-    return error.code
-  }
-  assert.fail('no error')
-}
+import {code} from './support.js'
 
 describe('port ACL entries', () => {
   test('addresses are stored as networks; a host is a /32; ANY is 0.0.0.0/0', () => {

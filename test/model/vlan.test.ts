@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {HvnetError} from '../../src/model/errors.js'
 import {formatVlanList, parseVlanList, pvlanConflict, vlanListText, vlanSettingFrom} from '../../src/model/vlan.js'
-
-function code(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    assert.ok(error instanceof HvnetError, String(error))
-    return error.code
-  }
-  assert.fail('no error')
-}
+import {code} from './support.js'
 
 describe('VLAN ID lists', () => {
   const good: [string, [number, number][], string][] = [

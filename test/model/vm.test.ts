@@ -2,21 +2,11 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {HvnetError} from '../../src/model/errors.js'
 import {newLab} from '../../src/model/lab.js'
 import {parseLab, serializeLab} from '../../src/model/store.js'
 import {addAdapter, findVm, newVm, removeVm, startVm, stopVm, UNASSIGNED_MAC} from '../../src/model/vm.js'
 import {newSwitch} from '../../src/model/vswitch.js'
-
-function refusal(fn: () => unknown): HvnetError {
-  try {
-    fn()
-  } catch (error) {
-    assert.ok(error instanceof HvnetError, String(error))
-    return error
-  }
-  assert.fail('no error')
-}
+import {refusal} from './support.js'
 
 describe('dynamic MACs', () => {
   test('assigned at first start, in order, the same in every lab of one seed, and kept across power cycles', () => {
