@@ -4,7 +4,7 @@
 // listening ports). Reference §2 (adapters, limits, MACs), §3 (VLANs), §4 (ACLs).
 import type {ExtendedAcl, GuestIp, Lab, ListeningPort, PortAcl, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js'
 
-import {type PortAclInput, type ExtendedAclInput, extendedAclFrom, portAclsFrom, sameAcl} from './acl.js'
+import {type PortAclInput, type ExtendedAclInput, extendedAclFrom, extendedAclOrder, portAclsFrom, sameAcl} from './acl.js'
 import {formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4} from './address.js'
 import {HvnetError} from './errors.js'
 import {allocateDynamicMac, parseUserMac} from './host.js'
@@ -330,8 +330,7 @@ export function addExtendedAcl(lab: Lab, vmName: string, adapterName: string, in
   if (clash) {
     throw new HvnetError('rule-violation', `The adapter "${vm.name}"/"${adapter.name}" already has an ${entry.direction.toLowerCase()} extended ACL with weight ${entry.weight}.`, 'Weights order the entries of one direction (larger first); give this one another weight.')
   }
-  adapter.extendedAcls.push(entry)
-  adapter.extendedAcls.sort((a, b) => a.direction.localeCompare(b.direction) || b.weight - a.weight)
+  adapter.extendedAcls = extendedAclOrder([...adapter.extendedAcls, entry])
   return entry
 }
 
@@ -429,10 +428,6 @@ export function setGuest(lab: Lab, vmName: string, input: GuestInput): VM {
   if (input.firewall !== undefined) vm.guest.firewall = input.firewall
   if (input.listen !== undefined) vm.guest.listeningPorts = parseListeningPorts(input.listen)
   return vm
-}
-
-export function adaptersOnSwitch(lab: Lab, switchId: string): {vm: VM; adapter: VMNetworkAdapter}[] {
-  return lab.vms.flatMap((vm) => vm.networkAdapters.filter((a) => a.switchId === switchId).map((adapter) => ({adapter, vm})))
 }
 
 /** One row of Get-VMNetworkAdapter, with every stored setting for --json. */
