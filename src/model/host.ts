@@ -133,6 +133,7 @@ export function addHostVnic(lab: Lab, sw: VMSwitch, name: string, options: {ipv4
     macAddress: options.macAddress ?? allocateDynamicMac(lab, `vEthernet (${name})`),
     name,
     switchId: sw.id,
+    vlanSetting: {operationMode: 'Untagged'},
   }
   lab.host.vnics.push(vnic)
   return vnic

@@ -6,12 +6,17 @@ import {LAB_SCHEMA_VERSION} from './schema.js'
 
 type Migration = (document: Record<string, unknown>) => Record<string, unknown>
 
-/** Version 2 adds VMs and their network adapters: an existing lab has none. */
-export function addVms(document: Record<string, unknown>): Record<string, unknown> {
-  return {...document, vms: []}
+/**
+ * Version 2 adds VMs and their network adapters (an existing lab has none) and the VLAN setting
+ * of host vNICs (untagged, as every port starts).
+ */
+export function addVmsAndVnicVlans(document: Record<string, unknown>): Record<string, unknown> {
+  const host = document.host as {vnics?: unknown} | undefined
+  const vnics = host && Array.isArray(host.vnics) ? host.vnics.map((n) => (typeof n === 'object' && n !== null ? {...n, vlanSetting: {operationMode: 'Untagged'}} : n)) : undefined
+  return {...document, ...(vnics ? {host: {...host, vnics}} : {}), vms: []}
 }
 
-export const migrations: Record<number, Migration> = {1: addVms}
+export const migrations: Record<number, Migration> = {1: addVmsAndVnicVlans}
 
 export function migrateDocument(document: unknown, file: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document

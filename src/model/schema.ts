@@ -62,6 +62,26 @@ export const PhysicalAdapterSchema = v.strictObject({
   portSecurityMaxMacs: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
 })
 
+const VlanId = v.pipe(v.number(), v.integer(), v.minValue(1, 'must be a VLAN ID from 1 to 4094'), v.maxValue(4094, 'must be a VLAN ID from 1 to 4094'))
+/** A VLAN ID list, normalized: sorted, merged, non-adjacent inclusive ranges `[first, last]`. */
+const VlanRanges = v.pipe(v.array(v.tuple([VlanId, VlanId])), v.minLength(1, 'must list at least one VLAN'))
+
+/**
+ * Set-VMNetworkAdapterVlan's modes, mutually exclusive as in Hyper-V (reference §3.1). Private
+ * VLANs keep Hyper-V's split: isolated and community ports name one secondary VLAN, a
+ * promiscuous port a list of them.
+ */
+export const VlanSettingSchema = v.variant('operationMode', [
+  v.strictObject({operationMode: v.literal('Untagged')}),
+  v.strictObject({accessVlanId: VlanId, operationMode: v.literal('Access')}),
+  v.strictObject({allowedVlanIdList: VlanRanges, nativeVlanId: VlanId, operationMode: v.literal('Trunk')}),
+  v.variant('privateVlanMode', [
+    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Isolated'), secondaryVlanId: VlanId}),
+    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Community'), secondaryVlanId: VlanId}),
+    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Promiscuous'), secondaryVlanIdList: VlanRanges}),
+  ]),
+])
+
 /** A management-OS virtual network adapter (Add-VMNetworkAdapter -ManagementOS): `vEthernet (Name)`. */
 export const HostVnicSchema = v.strictObject({
   name: Name,
@@ -72,6 +92,8 @@ export const HostVnicSchema = v.strictObject({
   ifIndex: IfIndex,
   macAddress: MacText,
   ipv4: Ipv4ConfigSchema,
+  /** Set-VMNetworkAdapterVlan -ManagementOS: the host's port is tagged like any other. */
+  vlanSetting: VlanSettingSchema,
 })
 
 export const VMSwitchSchema = v.strictObject({
@@ -104,26 +126,6 @@ export const HostSchema = v.strictObject({
   adapters: v.array(PhysicalAdapterSchema),
   vnics: v.array(HostVnicSchema),
 })
-
-const VlanId = v.pipe(v.number(), v.integer(), v.minValue(1, 'must be a VLAN ID from 1 to 4094'), v.maxValue(4094, 'must be a VLAN ID from 1 to 4094'))
-/** A VLAN ID list, normalized: sorted, merged, non-adjacent inclusive ranges `[first, last]`. */
-const VlanRanges = v.pipe(v.array(v.tuple([VlanId, VlanId])), v.minLength(1, 'must list at least one VLAN'))
-
-/**
- * Set-VMNetworkAdapterVlan's modes, mutually exclusive as in Hyper-V (reference §3.1). Private
- * VLANs keep Hyper-V's split: isolated and community ports name one secondary VLAN, a
- * promiscuous port a list of them.
- */
-export const VlanSettingSchema = v.variant('operationMode', [
-  v.strictObject({operationMode: v.literal('Untagged')}),
-  v.strictObject({accessVlanId: VlanId, operationMode: v.literal('Access')}),
-  v.strictObject({allowedVlanIdList: VlanRanges, nativeVlanId: VlanId, operationMode: v.literal('Trunk')}),
-  v.variant('privateVlanMode', [
-    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Isolated'), secondaryVlanId: VlanId}),
-    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Community'), secondaryVlanId: VlanId}),
-    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Promiscuous'), secondaryVlanIdList: VlanRanges}),
-  ]),
-])
 
 const Direction = v.picklist(['Inbound', 'Outbound'])
 

@@ -2,7 +2,7 @@
 // (*-VMNetworkAdapter, *-VMNetworkAdapterVlan, *-VMNetworkAdapterAcl, *-ExtendedAcl), plus the
 // guest-side settings the simulation needs (the guest's IP configuration, OS, firewall and
 // listening ports). Reference §2 (adapters, limits, MACs), §3 (VLANs), §4 (ACLs).
-import type {ExtendedAcl, GuestIp, Lab, ListeningPort, PortAcl, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js'
+import type {ExtendedAcl, GuestIp, HostVnic, Lab, ListeningPort, PortAcl, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js'
 
 import {type PortAclInput, type ExtendedAclInput, extendedAclFrom, extendedAclOrder, portAclsFrom, sameAcl} from './acl.js'
 import {formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4} from './address.js'
@@ -11,7 +11,7 @@ import {allocateDynamicMac, parseUserMac} from './host.js'
 import {checkObjectName, findByName, notFound, sameName} from './names.js'
 import {seededGuid} from './seed.js'
 import {type VlanInput, pvlanConflict, vlanSettingFrom} from './vlan.js'
-import {findSwitch} from './vswitch.js'
+import {findManagementOsAdapter, findSwitch} from './vswitch.js'
 
 /** A dynamic MAC before the VM's first start (reference §2.5). */
 export const UNASSIGNED_MAC = '000000000000'
@@ -282,6 +282,7 @@ function checkPvlans(lab: Lab, switchId: string | null): void {
   for (const vm of lab.vms) {
     for (const a of vm.networkAdapters) if (a.switchId === switchId) ports.push({owner: `"${vm.name}"/"${a.name}"`, setting: a.vlanSetting})
   }
+  for (const n of lab.host.vnics) if (n.switchId === switchId) ports.push({owner: `"${n.interfaceAlias}"`, setting: n.vlanSetting})
   const problem = pvlanConflict(ports)
   if (problem) {
     const sw = lab.switches.find((s) => s.id === switchId)!
@@ -295,6 +296,18 @@ export function setVlan(lab: Lab, vmName: string, adapterName: string, input: Vl
   adapter.vlanSetting = vlanSettingFrom(input)
   checkPvlans(lab, adapter.switchId)
   return adapter
+}
+
+/** Set-VMNetworkAdapterVlan -ManagementOS: the VLAN of a host vNIC's switch port. */
+export function setManagementOsVlan(lab: Lab, name: string, input: VlanInput): HostVnic {
+  const vnic = findManagementOsAdapter(lab, name)
+  const sw = lab.switches.find((s) => s.id === vnic.switchId)!
+  if (sw.isDefaultSwitch) {
+    throw new HvnetError('default-switch-immutable', 'The automatic Internet Connection Sharing switch cannot be modified.', 'The Default Switch\'s host vNIC stays untagged; put VLANs on your own switches.')
+  }
+  vnic.vlanSetting = vlanSettingFrom(input)
+  checkPvlans(lab, vnic.switchId)
+  return vnic
 }
 
 /** Add-VMNetworkAdapterAcl: `both` adds an entry per direction; an exact duplicate is refused. */
@@ -525,7 +538,7 @@ export function listAdapters(lab: Lab, vmName: string | undefined, all: boolean)
       status: 'Ok',
       switchId: n.switchId,
       switchName: names.get(n.switchId) ?? null,
-      vlanSetting: {operationMode: 'Untagged'},
+      vlanSetting: n.vlanSetting,
       vmId: null,
       vmName: null,
     })

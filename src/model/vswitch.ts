@@ -2,7 +2,7 @@
 // The switch type is derived, as Get-VMSwitch derives it (reference DECISIONS 3): a bound physical
 // adapter makes it External; otherwise management-OS sharing (a host vNIC) makes it Internal;
 // otherwise it is Private.
-import type {HostVnic, Lab, PhysicalAdapter, VMSwitch} from './schema.js'
+import type {HostVnic, Lab, PhysicalAdapter, VMSwitch, VlanSetting} from './schema.js'
 
 import {HvnetError} from './errors.js'
 import {
@@ -308,7 +308,7 @@ export function addManagementOsAdapter(lab: Lab, switchName: string, name: strin
   return addHostVnic(lab, sw, name)
 }
 
-function findManagementOsAdapter(lab: Lab, name: string): HostVnic {
+export function findManagementOsAdapter(lab: Lab, name: string): HostVnic {
   const vnic = lab.host.vnics.find((n) => sameName(n.name, name) || sameName(n.interfaceAlias, name))
   if (vnic) return vnic
   throw notFound(`No management-OS network adapter is found with name "${name}".`, name, 'host vNIC', lab.host.vnics.map((n) => n.name), 'hvnet host vnic list')
@@ -330,10 +330,10 @@ export function removeManagementOsAdapter(lab: Lab, name: string): HostVnic {
 }
 
 /** Get-VMNetworkAdapter -ManagementOS: every host vNIC with its switch. */
-export function listManagementOsAdapters(lab: Lab): {name: string; interfaceAlias: string; switchName: string; macAddress: string; ifIndex: number; ownAdapterOfSwitch: boolean}[] {
+export function listManagementOsAdapters(lab: Lab): {name: string; interfaceAlias: string; switchName: string; macAddress: string; ifIndex: number; ownAdapterOfSwitch: boolean; vlanSetting: VlanSetting}[] {
   return lab.host.vnics.map((n) => {
     const sw = lab.switches.find((s) => s.id === n.switchId)!
-    return {ifIndex: n.ifIndex, interfaceAlias: n.interfaceAlias, macAddress: n.macAddress, name: n.name, ownAdapterOfSwitch: managementVnic(lab, sw) === n, switchName: sw.name}
+    return {ifIndex: n.ifIndex, interfaceAlias: n.interfaceAlias, macAddress: n.macAddress, name: n.name, ownAdapterOfSwitch: managementVnic(lab, sw) === n, switchName: sw.name, vlanSetting: n.vlanSetting}
   })
 }
 

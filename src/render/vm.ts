@@ -1,4 +1,4 @@
-import type {ExtendedAcl, PortAcl} from '../model/schema.js'
+import type {ExtendedAcl, PortAcl, VlanSetting} from '../model/schema.js'
 import type {AdapterView, VmView} from '../model/vm.js'
 
 import {aclAddressText, formatPortRange, formatProtocol} from '../model/acl.js'
@@ -136,6 +136,7 @@ export interface HostVnicRow {
   switchName: string
   macAddress: string
   ifIndex: number
+  vlanSetting: VlanSetting
 }
 
 export function renderHostVnicTable(rows: readonly HostVnicRow[]): Promise<string> {
@@ -145,5 +146,7 @@ export function renderHostVnicTable(rows: readonly HostVnicRow[]): Promise<strin
     {header: 'MacAddress', value: (r) => r.macAddress},
     {header: 'InterfaceAlias', value: (r) => r.interfaceAlias},
     {align: 'right', header: 'ifIndex', value: (r) => r.ifIndex},
+    {header: 'VlanMode', value: (r) => vlanModeName(r.vlanSetting)},
+    {header: 'VlanList', value: (r) => vlanListText(r.vlanSetting)},
   ], rows)
 }

@@ -90,11 +90,12 @@ describe('the store', () => {
     assert.deepEqual(shown.switches.map((s) => s.name), ['Default Switch', 'S'])
   })
 
-  test('a version-1 lab (no VMs) is read as version 2 with no VMs, and the next change stores version 2', async () => {
+  test('a version-1 lab (no VMs, no vNIC VLANs) is read as version 2 with no VMs and untagged vNICs, and the next change stores version 2', async () => {
     const lab = tempLab()
     await ok(['vswitch', 'new', 'S', '--type', 'internal'], lab)
     const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
     delete document.vms
+    for (const vnic of document.host.vnics) delete vnic.vlanSetting
     document.schemaVersion = 1
     fs.writeFileSync(lab, JSON.stringify(document, null, 2) + '\n')
     const before = snapshot(lab)
@@ -105,6 +106,7 @@ describe('the store', () => {
     assert.equal(upgraded.schemaVersion, 2)
     assert.deepEqual(upgraded.vms.map((m: {name: string}) => m.name), ['web1'])
     assert.deepEqual(upgraded.switches, document.switches)
+    assert.deepEqual(upgraded.host.vnics.map((n: {name: string; vlanSetting: unknown}) => [n.name, n.vlanSetting]), [['Default Switch', {operationMode: 'Untagged'}], ['S', {operationMode: 'Untagged'}]])
   })
 
   test('the same seed gives the same lab; another seed other MACs, GUIDs and Default Switch subnet', async () => {

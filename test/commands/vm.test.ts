@@ -373,6 +373,21 @@ describe('host vnic', () => {
     assert.equal((await ok<unknown[]>(['host', 'vnic', 'list'], lab)).length, 1)
   })
 
+  test('set-vlan tags the host\'s port; host vnic list and list-nics --all show it; PVLAN rules include host ports', async () => {
+    const lab = tempLab()
+    await ok(['vswitch', 'new', 'External', '--adapter', 'Ethernet'], lab)
+    const row = await ok<VlanJson>(['host', 'vnic', 'set-vlan', '--name', 'External', '--access', '--vlan-id', '20'], lab)
+    assert.deepEqual([row.mode, row.vlanList, row.vlanSetting], ['Access', '20', {accessVlanId: 20, operationMode: 'Access'}])
+    const table = await run(['host', 'vnic', 'list'], lab)
+    assert.match(table.stdout, /^External\s+External\s+[0-9A-F]{12}\s+vEthernet \(External\)\s+\d+\s+Access\s+20$/m)
+    const all = await ok<{name: string; vlanSetting: unknown}[]>(['vm', 'list-nics', '--all'], lab)
+    assert.deepEqual(all.find((n) => n.name === 'External')?.vlanSetting, {accessVlanId: 20, operationMode: 'Access'})
+    await ok(['host', 'vnic', 'set-vlan', '--name', 'vEthernet (External)', '--isolated', '--primary-vlan-id', '10', '--secondary-vlan-id', '200'], lab)
+    await ok(['vm', 'new', 'web1', '--switch', 'External'], lab)
+    await refused(lab, ['vm', 'set-vlan', 'web1', '-n', 'Network Adapter', '--community', '--primary-vlan-id', '10', '--secondary-vlan-id', '200'], /is community on "web1"\/"Network Adapter" but isolated on "vEthernet \(External\)"/, 'rule-violation')
+    await refused(lab, ['host', 'vnic', 'set-vlan', '--name', 'Default Switch', '--access', '--vlan-id', '5'], /cannot be modified/, 'default-switch-immutable')
+  })
+
   const refusals: [string, string[], RegExp, string][] = [
     ['a Private switch', ['host', 'vnic', 'add', '--switch', 'Isolated', '--name', 'X'], /is Private: the management OS has no port on it/, 'rule-violation'],
     ['the Default Switch', ['host', 'vnic', 'add', '--switch', 'Default Switch', '--name', 'X'], /cannot be modified/, 'default-switch-immutable'],

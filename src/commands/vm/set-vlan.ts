@@ -1,7 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
-import {nicName} from '../../cli/flags.js'
+import {nicName, vlanFlags, vlanInput} from '../../cli/flags.js'
 import {findVmAdapter, setVlan} from '../../model/vm.js'
 import {vlanListText, vlanModeName} from '../../model/vlan.js'
 import {renderVlanTable} from '../../render/vm.js'
@@ -23,39 +23,12 @@ The modes are mutually exclusive: --untagged; --access --vlan-id N (the VM's fra
     {command: '<%= config.bin %> <%= command.id %> Redmond -n "Network Adapter" --untagged', description: 'Back to untagged'},
   ]
 
-  static override flags = {
-    access: Flags.boolean({description: 'Access mode (with --vlan-id).'}),
-    'allowed-vlan-ids': Flags.string({description: 'Trunk: the allowed VLAN IDs, e.g. 1-100,200.'}),
-    community: Flags.boolean({description: 'Private VLAN, community (with --primary-vlan-id and --secondary-vlan-id).'}),
-    isolated: Flags.boolean({description: 'Private VLAN, isolated (with --primary-vlan-id and --secondary-vlan-id).'}),
-    name: nicName,
-    'native-vlan-id': Flags.string({description: 'Trunk: the VLAN of untagged frames.'}),
-    'primary-vlan-id': Flags.string({description: 'Private VLAN: the primary VLAN ID.'}),
-    promiscuous: Flags.boolean({description: 'Private VLAN, promiscuous (with --primary-vlan-id and --secondary-vlan-ids).'}),
-    'secondary-vlan-id': Flags.string({description: 'Isolated or community: the secondary VLAN ID.'}),
-    'secondary-vlan-ids': Flags.string({description: 'Promiscuous: the secondary VLAN IDs, e.g. 200-201.'}),
-    trunk: Flags.boolean({description: 'Trunk mode (with --allowed-vlan-ids and --native-vlan-id).'}),
-    untagged: Flags.boolean({description: 'Untagged mode.'}),
-    'vlan-id': Flags.string({description: 'Access: the VLAN ID (1-4094).'}),
-  }
+  static override flags = {...vlanFlags, name: nicName}
 
   async run() {
     const {args, flags} = await this.parse(VmSetVlan)
     const {result: row} = await this.change((lab) => {
-      const adapter = setVlan(lab, args.vm, flags.name, {
-        access: flags.access,
-        allowedVlanIdList: flags['allowed-vlan-ids'],
-        community: flags.community,
-        isolated: flags.isolated,
-        nativeVlanId: flags['native-vlan-id'],
-        primaryVlanId: flags['primary-vlan-id'],
-        promiscuous: flags.promiscuous,
-        secondaryVlanId: flags['secondary-vlan-id'],
-        secondaryVlanIdList: flags['secondary-vlan-ids'],
-        trunk: flags.trunk,
-        untagged: flags.untagged,
-        vlanId: flags['vlan-id'],
-      })
+      const adapter = setVlan(lab, args.vm, flags.name, vlanInput(flags))
       const {vm} = findVmAdapter(lab, args.vm, flags.name)
       return {mode: vlanModeName(adapter.vlanSetting), vlanList: vlanListText(adapter.vlanSetting), vlanSetting: adapter.vlanSetting, vmName: vm.name, vmNetworkAdapterName: adapter.name}
     })
