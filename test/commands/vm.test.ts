@@ -406,6 +406,36 @@ describe('host vnic', () => {
   }
 })
 
+describe('the stored VMs', () => {
+  test('host show counts started VMs\' MACs as in use', async () => {
+    const lab = await labWithVm()
+    const before = await ok<{dynamicMacAddressesInUse: number}>(['host', 'show'], lab)
+    await ok(['vm', 'start', 'web1'], lab)
+    const after = await ok<{dynamicMacAddressesInUse: number}>(['host', 'show'], lab)
+    assert.equal(after.dynamicMacAddressesInUse, before.dynamicMacAddressesInUse + 1)
+  })
+
+  const edits: [string, (d: {vms: {name: string; networkAdapters: Record<string, unknown>[]}[]}) => void, RegExp][] = [
+    ['an adapter on a missing switch', (d) => { d.vms[0].networkAdapters[0].switchId = '00000000-0000-4000-8000-000000000000' }, /vms\["web1"\]\.networkAdapters\["Network Adapter"\]\.switchId: no switch/],
+    ['two adapters with one name', (d) => { d.vms[0].networkAdapters.push({...d.vms[0].networkAdapters[0], id: '00000000-0000-4000-8000-000000000001', name: 'NETWORK ADAPTER'}) }, /two adapters are named "NETWORK ADAPTER"/],
+    ['two VMs with one name', (d) => { d.vms.push({...d.vms[0], name: 'Web1', networkAdapters: []}) }, /two virtual machines are named/],
+    ['a VLAN ID of 4095', (d) => { d.vms[0].networkAdapters[0].vlanSetting = {accessVlanId: 4095, operationMode: 'Access'} }, /vlanSetting\.accessVlanId: must be a VLAN ID from 1 to 4094/],
+  ]
+  for (const [what, edit, message] of edits) {
+    test(`a hand-edited store with ${what} is reported and left as it is`, async () => {
+      const lab = await labWithVm()
+      const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+      edit(document)
+      fs.writeFileSync(lab, JSON.stringify(document))
+      const before = snapshot(lab)
+      const r = await run(['vm', 'list'], lab)
+      assert.equal(r.exitCode, 1)
+      assert.match(r.error ?? '', message)
+      assert.deepEqual(snapshot(lab), before)
+    })
+  }
+})
+
 describe('the real binary', () => {
   test('builds a VM, starts it and lists it as JSON and as a table', async () => {
     const lab = tempLab()
