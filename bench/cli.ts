@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 
 const RUNS = 15
 
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url))
   while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
   return dir
@@ -21,7 +21,7 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2

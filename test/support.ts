@@ -72,6 +72,9 @@ export async function run<T = unknown>(args: string[], lab: string): Promise<InP
   const restore = redirectOutput({err: (t: string) => { stderr += t }, out: (t: string) => { stdout += t }})
   const saved = process.env.NO_COLOR
   process.env.NO_COLOR = '1'
+  // The runner sets process.exitCode when a test fails; only the command's own setting counts here.
+  const runnerExitCode = process.exitCode
+  process.exitCode = undefined
   try {
     const result = (await config.runCommand(id, [...argv, '--config', lab])) as T
     // Under --json oclif reports an error on stdout and sets process.exitCode instead of throwing.
@@ -82,7 +85,7 @@ export async function run<T = unknown>(args: string[], lab: string): Promise<InP
   } finally {
     restore()
     // Commands set process.exitCode on errors; the test process itself must not inherit it.
-    process.exitCode = 0
+    process.exitCode = runnerExitCode
     if (saved === undefined) delete process.env.NO_COLOR
     else process.env.NO_COLOR = saved
   }

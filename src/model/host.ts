@@ -19,7 +19,7 @@ import {
   prefixesOverlap,
 } from './address.js'
 import {HvnetError} from './errors.js'
-import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
+import {checkObjectName, findByName, notFound, sameName} from './names.js'
 import {seededMac} from './seed.js'
 
 export const VNIC_DESCRIPTION = 'Hyper-V Virtual Ethernet Adapter'
@@ -47,13 +47,7 @@ export function formatLinkSpeed(bps: number): string {
 export function findPhysicalAdapter(lab: Lab, name: string): PhysicalAdapter {
   const adapter = findByName(lab.host.adapters, name)
   if (adapter) return adapter
-  const names = lab.host.adapters.map((a) => a.name)
-  const close = closestName(name, names)
-  throw new HvnetError(
-    'not-found',
-    `No MSFT_NetAdapter objects found with property 'Name' equal to '${name}'.`,
-    close ? `Did you mean "${close}"? ${describeExisting('physical adapter', names)}` : `${describeExisting('physical adapter', names)} Run \`hvnet host adapter list\`.`,
-  )
+  throw notFound(`No MSFT_NetAdapter objects found with property 'Name' equal to '${name}'.`, name, 'physical adapter', lab.host.adapters.map((a) => a.name), 'hvnet host adapter list')
 }
 
 /** The switch a physical adapter is bound to (the Hyper-V Extensible Virtual Switch protocol), if any. */
@@ -77,11 +71,17 @@ function numberToMac(value: number): string {
   return value.toString(16).toUpperCase().padStart(12, '0')
 }
 
-/** Every MAC the host has handed out or holds (pool or static), for uniqueness. */
+/**
+ * Every MAC the host has handed out or holds (pool or static): its adapters, its vNICs and the VM
+ * adapters. A dynamic VM adapter holds none (000000000000) until its VM first starts.
+ */
 function macsInUse(lab: Lab): Set<string> {
   const used = new Set<string>()
   for (const a of lab.host.adapters) used.add(a.macAddress)
   for (const n of lab.host.vnics) used.add(n.macAddress)
+  for (const vm of lab.vms) {
+    for (const a of vm.networkAdapters) if (a.macAddress !== '000000000000') used.add(a.macAddress)
+  }
   return used
 }
 
@@ -136,6 +136,7 @@ export function addHostVnic(lab: Lab, sw: VMSwitch, name: string, options: {ipv4
     macAddress: options.macAddress ?? allocateDynamicMac(lab, `vEthernet (${name})`),
     name,
     switchId: sw.id,
+    vlanSetting: {operationMode: 'Untagged'},
   }
   lab.host.vnics.push(vnic)
   return vnic

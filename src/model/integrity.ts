@@ -4,11 +4,42 @@
 import type {Lab} from './schema.js'
 
 import {inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
-import {sameName} from './names.js'
+import {compareNames, sameName} from './names.js'
+import {MAX_LEGACY_ADAPTERS, MAX_SYNTHETIC_ADAPTERS, UNASSIGNED_MAC} from './vm.js'
 
+/** The first name that appears twice as sameName compares (sorted, so a lab of 1,000 VMs stays fast). */
 function firstDuplicate(names: string[]): string | undefined {
-  for (let i = 0; i < names.length; i++) {
-    for (let j = i + 1; j < names.length; j++) if (sameName(names[i], names[j])) return names[j]
+  const sorted = [...names].sort(compareNames)
+  for (let i = 1; i < sorted.length; i++) if (sameName(sorted[i - 1], sorted[i])) return sorted[i]
+  return undefined
+}
+
+function checkVms(lab: Lab, switchIds: Set<string>): string | undefined {
+  const duplicateVm = firstDuplicate(lab.vms.map((m) => m.name))
+  if (duplicateVm) return `vms: two virtual machines are named "${duplicateVm}"`
+  const ids = new Set<string>()
+  for (const vm of lab.vms) {
+    if (ids.has(vm.id)) return `vms["${vm.name}"].id: ${vm.id} is used twice`
+    ids.add(vm.id)
+    const duplicateNic = firstDuplicate(vm.networkAdapters.map((a) => a.name))
+    if (duplicateNic) return `vms["${vm.name}"].networkAdapters: two adapters are named "${duplicateNic}"`
+    const legacy = vm.networkAdapters.filter((a) => a.isLegacy).length
+    if (legacy > 0 && vm.generation === 2) return `vms["${vm.name}"]: a generation 2 VM has no legacy adapters`
+    if (legacy > MAX_LEGACY_ADAPTERS || vm.networkAdapters.length - legacy > MAX_SYNTHETIC_ADAPTERS) return `vms["${vm.name}"].networkAdapters: more than ${MAX_SYNTHETIC_ADAPTERS} synthetic or ${MAX_LEGACY_ADAPTERS} legacy adapters`
+    for (const a of vm.networkAdapters) {
+      const where = `vms["${vm.name}"].networkAdapters["${a.name}"]`
+      if (ids.has(a.id)) return `${where}.id: ${a.id} is used twice`
+      ids.add(a.id)
+      if (a.switchId !== null && !switchIds.has(a.switchId)) return `${where}.switchId: no switch with id ${a.switchId}`
+      if (!a.dynamicMacAddressEnabled && a.macAddress === UNASSIGNED_MAC) return `${where}.macAddress: a static MAC cannot be 000000000000`
+      if (a.dynamicMacAddressEnabled && vm.state === 'Running' && a.macAddress === UNASSIGNED_MAC) return `${where}.macAddress: a running VM's dynamic adapter has a MAC from the pool`
+      const weights = new Set<string>()
+      for (const x of a.extendedAcls) {
+        const key = `${x.direction}:${x.weight}`
+        if (weights.has(key)) return `${where}.extendedAcls: two ${x.direction} entries have weight ${x.weight}`
+        weights.add(key)
+      }
+    }
   }
   return undefined
 }
@@ -57,7 +88,7 @@ export function checkLabIntegrity(lab: Lab): string | undefined {
       }
     }
   }
-  return checkNats(lab)
+  return checkNats(lab) ?? checkVms(lab, ids)
 }
 
 /** WinNAT objects: one per host (DECISIONS 7), prefixes in network form, IDs below their counters. */

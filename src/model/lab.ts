@@ -27,6 +27,7 @@ export function newLab(seed: number = DEFAULT_SEED): Lab {
     seed,
     switches: [],
     nats: [],
+    vms: [],
   }
   addPhysicalAdapter(lab, {gateway: '10.0.0.1', ip: '10.0.0.23/24', kind: 'wired', name: 'Ethernet'})
   lab.host.nextIfIndex = 18

@@ -11,7 +11,18 @@ export function addNats(document: Record<string, unknown>): Record<string, unkno
   return {...document, nats: []}
 }
 
-export const migrations: Record<number, Migration> = {1: addNats}
+
+/**
+ * Version 2 adds VMs and their network adapters (an existing lab has none) and the VLAN setting
+ * of host vNICs (untagged, as every port starts).
+ */
+export function addVmsAndVnicVlans(document: Record<string, unknown>): Record<string, unknown> {
+  const host = document.host as {vnics?: unknown} | undefined
+  const vnics = host && Array.isArray(host.vnics) ? host.vnics.map((n) => (typeof n === 'object' && n !== null ? {...n, vlanSetting: {operationMode: 'Untagged'}} : n)) : undefined
+  return {...document, ...(vnics ? {host: {...host, vnics}} : {}), vms: []}
+}
+
+export const migrations: Record<number, Migration> = {1: (document) => addVmsAndVnicVlans(addNats(document))}
 
 export function migrateDocument(document: unknown, file: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document

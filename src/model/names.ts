@@ -1,8 +1,19 @@
 // Object names as Windows compares them: case-insensitively, after trimming nothing (Hyper-V keeps
 // names verbatim). Lookups that fail name what exists and suggest the closest name.
+import {HvnetError} from './errors.js'
+
+
+const collator = new Intl.Collator('en', {sensitivity: 'accent'})
 
 export function sameName(a: string, b: string): boolean {
-  return a.localeCompare(b, 'en', {sensitivity: 'accent'}) === 0
+  // One collator for every comparison: String#localeCompare with options builds one per call,
+  // which made lookups in a lab of 1,000 VMs take seconds.
+  return a === b || collator.compare(a, b) === 0
+}
+
+/** Sorts names as sameName compares them (equal names end up side by side). */
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b)
 }
 
 export function findByName<T extends {name: string}>(items: readonly T[], name: string): T | undefined {
@@ -55,4 +66,13 @@ export function checkObjectName(kind: string, name: string): string | undefined 
   if (/[\u0000-\u001f\u007f]/.test(name)) return `The ${kind} name contains a control character.`
   if (name !== name.trim()) return `The ${kind} name "${name}" starts or ends with white space.`
   return undefined
+}
+
+/**
+ * The error of a failed lookup: Hyper-V's sentence, then the closest name (a likely typo) and what
+ * exists, or the command that lists them.
+ */
+export function notFound(message: string, name: string, kind: string, names: readonly string[], listCommand: string): HvnetError {
+  const close = closestName(name, names)
+  return new HvnetError('not-found', message, close ? `Did you mean "${close}"? ${describeExisting(kind, names)}` : `${describeExisting(kind, names)} Run \`${listCommand}\`.`)
 }

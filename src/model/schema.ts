@@ -66,6 +66,26 @@ export const PhysicalAdapterSchema = v.strictObject({
   portSecurityMaxMacs: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
 })
 
+const VlanId = v.pipe(v.number(), v.integer(), v.minValue(1, 'must be a VLAN ID from 1 to 4094'), v.maxValue(4094, 'must be a VLAN ID from 1 to 4094'))
+/** A VLAN ID list, normalized: sorted, merged, non-adjacent inclusive ranges `[first, last]`. */
+const VlanRanges = v.pipe(v.array(v.tuple([VlanId, VlanId])), v.minLength(1, 'must list at least one VLAN'))
+
+/**
+ * Set-VMNetworkAdapterVlan's modes, mutually exclusive as in Hyper-V (reference §3.1). Private
+ * VLANs keep Hyper-V's split: isolated and community ports name one secondary VLAN, a
+ * promiscuous port a list of them.
+ */
+export const VlanSettingSchema = v.variant('operationMode', [
+  v.strictObject({operationMode: v.literal('Untagged')}),
+  v.strictObject({accessVlanId: VlanId, operationMode: v.literal('Access')}),
+  v.strictObject({allowedVlanIdList: VlanRanges, nativeVlanId: VlanId, operationMode: v.literal('Trunk')}),
+  v.variant('privateVlanMode', [
+    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Isolated'), secondaryVlanId: VlanId}),
+    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Community'), secondaryVlanId: VlanId}),
+    v.strictObject({operationMode: v.literal('Private'), primaryVlanId: VlanId, privateVlanMode: v.literal('Promiscuous'), secondaryVlanIdList: VlanRanges}),
+  ]),
+])
+
 /** A management-OS virtual network adapter (Add-VMNetworkAdapter -ManagementOS): `vEthernet (Name)`. */
 export const HostVnicSchema = v.strictObject({
   name: Name,
@@ -76,6 +96,8 @@ export const HostVnicSchema = v.strictObject({
   ifIndex: IfIndex,
   macAddress: MacText,
   ipv4: Ipv4ConfigSchema,
+  /** Set-VMNetworkAdapterVlan -ManagementOS: the host's port is tagged like any other. */
+  vlanSetting: VlanSettingSchema,
 })
 
 export const VMSwitchSchema = v.strictObject({
@@ -157,6 +179,112 @@ export const NetNatSchema = v.strictObject({
   nextExternalAddressId: NatId,
 })
 
+const Direction = v.picklist(['Inbound', 'Outbound'])
+
+/**
+ * One port ACL entry (Add-VMNetworkAdapterAcl), as WMI stores it: one direction, one address,
+ * local or remote. `-Direction Both` is stored as two entries (WMI's Direction has no Both).
+ * IPv4 `ANY` is stored as 0.0.0.0/0; a MAC entry holds 12 hex digits or `ANY`.
+ */
+export const PortAclSchema = v.variant('aclType', [
+  v.strictObject({
+    aclType: v.literal('IPv4'),
+    action: v.picklist(['Allow', 'Deny', 'Meter']),
+    applicability: v.picklist(['Local', 'Remote']),
+    direction: Direction,
+    ipAddress: PrefixText,
+  }),
+  v.strictObject({
+    aclType: v.literal('MAC'),
+    action: v.picklist(['Allow', 'Deny']),
+    applicability: v.picklist(['Local', 'Remote']),
+    direction: Direction,
+    macAddress: v.pipe(v.string(), v.regex(/^([0-9A-F]{12}|ANY)$/, 'must be 12 uppercase hex digits or ANY')),
+  }),
+])
+
+const AclPort = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535))
+/** A port range `[first, last]`; null is WMI's "ANY". */
+const PortRange = v.nullable(v.tuple([AclPort, AclPort]))
+
+/** One extended port ACL entry (Add-VMNetworkAdapterExtendedAcl); nulls are WMI's "ANY". */
+export const ExtendedAclSchema = v.strictObject({
+  action: v.picklist(['Allow', 'Deny']),
+  direction: Direction,
+  /** `a.b.c.d/len`, 0.0.0.0/0 for ANY. */
+  localIPAddress: PrefixText,
+  remoteIPAddress: PrefixText,
+  localPort: PortRange,
+  remotePort: PortRange,
+  /** The IP protocol number (TCP 6, UDP 17, ICMP 1); null for ANY. */
+  protocol: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255))),
+  /** Larger weights apply first; unique per adapter and direction. */
+  weight: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0x7fffffff)),
+  stateful: v.boolean(),
+  /** Seconds a stateful flow lives without traffic (WMI default 255). */
+  idleSessionTimeout: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0x7fffffff)),
+})
+
+/** What the guest OS inside does with the adapter: DHCP (a fresh guest's default) or a static address. */
+export const GuestIpSchema = v.variant('mode', [
+  v.strictObject({mode: v.literal('Dhcp')}),
+  v.strictObject({
+    mode: v.literal('Static'),
+    /** `a.b.c.d/len`: the guest's address and prefix length. */
+    ipAddress: PrefixText,
+    defaultGateway: v.nullable(Ipv4Text),
+    dnsServers: v.array(Ipv4Text),
+  }),
+])
+
+/** A VM's network adapter (Add-/Set-VMNetworkAdapter, *-VMNetworkAdapterVlan, *-Acl). */
+export const VMNetworkAdapterSchema = v.strictObject({
+  id: v.pipe(v.string(), v.uuid('must be a GUID')),
+  /** Unique inside its VM (compared case-insensitively): hvnet's rule, not Hyper-V's. */
+  name: Name,
+  /** Emulated Intel 21140 (generation 1 only) rather than synthetic. */
+  isLegacy: v.boolean(),
+  /** The switch it is connected to; null when not connected. */
+  switchId: v.nullable(v.string()),
+  /** 000000000000 for a dynamic MAC until the VM first starts (reference §2.5). */
+  macAddress: MacText,
+  dynamicMacAddressEnabled: v.boolean(),
+  macAddressSpoofing: v.boolean(),
+  dhcpGuard: v.boolean(),
+  routerGuard: v.boolean(),
+  portMirroringMode: v.picklist(['None', 'Source', 'Destination']),
+  /** Bits per second, a multiple of 8; 0 = no limit. */
+  maximumBandwidth: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  vlanSetting: VlanSettingSchema,
+  acls: v.array(PortAclSchema),
+  extendedAcls: v.array(ExtendedAclSchema),
+  guestIPv4: GuestIpSchema,
+})
+
+export const ListeningPortSchema = v.strictObject({
+  protocol: v.picklist(['tcp', 'udp']),
+  port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+})
+
+/** The few guest-OS facts the simulation needs (what answers inside the VM). */
+export const GuestSchema = v.strictObject({
+  os: v.picklist(['linux', 'windows']),
+  /** The guest's host firewall: on, it drops unsolicited inbound traffic except to listening ports it allows. */
+  firewall: v.boolean(),
+  /** Ports a service listens on, sorted by protocol then port. */
+  listeningPorts: v.array(ListeningPortSchema),
+})
+
+export const VMSchema = v.strictObject({
+  id: v.pipe(v.string(), v.uuid('must be a GUID')),
+  name: Name,
+  generation: v.picklist([1, 2]),
+  /** Off or Running; a VM that is off sends and receives nothing. */
+  state: v.picklist(['Off', 'Running']),
+  networkAdapters: v.array(VMNetworkAdapterSchema),
+  guest: GuestSchema,
+})
+
 export const LabSchema = v.strictObject({
   schemaVersion: v.literal(LAB_SCHEMA_VERSION),
   /** Seed of every generated value (MACs, GUIDs, the Default Switch subnet): same seed, same lab. */
@@ -165,6 +293,7 @@ export const LabSchema = v.strictObject({
   switches: v.array(VMSwitchSchema),
   /** WinNAT objects (Get-NetNat). The Default Switch's ICS NAT is not one of them. */
   nats: v.array(NetNatSchema),
+  vms: v.array(VMSchema),
 })
 
 export type IpAddressEntry = v.InferOutput<typeof IpAddressEntrySchema>
@@ -177,6 +306,14 @@ export type Host = v.InferOutput<typeof HostSchema>
 export type NatStaticMapping = v.InferOutput<typeof NatStaticMappingSchema>
 export type NatExternalAddress = v.InferOutput<typeof NatExternalAddressSchema>
 export type NetNat = v.InferOutput<typeof NetNatSchema>
+export type VlanSetting = v.InferOutput<typeof VlanSettingSchema>
+export type PortAcl = v.InferOutput<typeof PortAclSchema>
+export type ExtendedAcl = v.InferOutput<typeof ExtendedAclSchema>
+export type GuestIp = v.InferOutput<typeof GuestIpSchema>
+export type VMNetworkAdapter = v.InferOutput<typeof VMNetworkAdapterSchema>
+export type ListeningPort = v.InferOutput<typeof ListeningPortSchema>
+export type Guest = v.InferOutput<typeof GuestSchema>
+export type VM = v.InferOutput<typeof VMSchema>
 export type Lab = v.InferOutput<typeof LabSchema>
 
 /** Validates a parsed document; returns the first problem as `path: message`, or the lab. */

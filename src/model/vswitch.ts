@@ -2,7 +2,7 @@
 // The switch type is derived, as Get-VMSwitch derives it (reference DECISIONS 3): a bound physical
 // adapter makes it External; otherwise management-OS sharing (a host vNIC) makes it Internal;
 // otherwise it is Private.
-import type {HostVnic, Ipv4Config, Lab, PhysicalAdapter, VMSwitch} from './schema.js'
+import type {HostVnic, Ipv4Config, Lab, PhysicalAdapter, VMSwitch, VlanSetting} from './schema.js'
 
 import {HvnetError} from './errors.js'
 import {
@@ -20,7 +20,7 @@ import {
   VNIC_LINK_SPEED_BPS,
   vnicsOfSwitch,
 } from './host.js'
-import {checkObjectName, closestName, describeExisting, findByName, sameName} from './names.js'
+import {checkObjectName, findByName, notFound, sameName} from './names.js'
 import {seededGuid, seededInt} from './seed.js'
 import {broadcastOf, formatCidr, formatIpv4, parseCidr, prefixesOverlap, prefixMask} from './address.js'
 
@@ -38,13 +38,7 @@ export function switchType(sw: VMSwitch): SwitchType {
 export function findSwitch(lab: Lab, name: string): VMSwitch {
   const sw = findByName(lab.switches, name)
   if (sw) return sw
-  const names = lab.switches.map((s) => s.name)
-  const close = closestName(name, names)
-  throw new HvnetError(
-    'not-found',
-    `Hyper-V was unable to find a virtual switch with name "${name}".`,
-    close ? `Did you mean "${close}"? ${describeExisting('switch', names)}` : `${describeExisting('switch', names)} Run \`hvnet vswitch list\`.`,
-  )
+  throw notFound(`Hyper-V was unable to find a virtual switch with name "${name}".`, name, 'switch', lab.switches.map((s) => s.name), 'hvnet vswitch list')
 }
 
 function refuseDefaultSwitch(sw: VMSwitch): void {
@@ -259,6 +253,8 @@ export interface RemoveSwitchResult {
   switch: VMSwitch
   removedVnics: string[]
   restoredAdapter: string | null
+  /** VM adapters that were on the switch: they stay, not connected (Status Disconnected). */
+  disconnectedAdapters: {vmName: string; name: string}[]
 }
 
 /** Remove-VMSwitch: removes its host vNICs and unbinds its adapter (the IP configuration goes back). */
@@ -271,6 +267,12 @@ export function removeSwitch(lab: Lab, name: string, force: boolean): RemoveSwit
   if (extra.length > 0 && !force) {
     throw new HvnetError('switch-in-use', `The switch "${sw.name}" carries ${extra.length} more host vNIC(s): ${extra.map((n) => `"${n.interfaceAlias}"`).join(', ')}.`, 'Add --force to remove the switch and them.')
   }
+  const vmAdapters = lab.vms.flatMap((vm) => vm.networkAdapters.filter((a) => a.switchId === sw.id).map((adapter) => ({adapter, vm})))
+  if (vmAdapters.length > 0 && !force) {
+    const shown = vmAdapters.slice(0, 5).map(({adapter, vm}) => `"${vm.name}"/"${adapter.name}"`).join(', ')
+    throw new HvnetError('switch-in-use', `The switch "${sw.name}" has ${vmAdapters.length} VM network adapter(s) connected: ${shown}${vmAdapters.length > 5 ? ', …' : ''}.`, 'Add --force to remove the switch and leave them not connected (as Remove-VMSwitch does), or connect them elsewhere first with `hvnet vm connect-nic`.')
+  }
+  for (const {adapter} of vmAdapters) adapter.switchId = null
   let restoredAdapter: string | null = null
   if (sw.netAdapterName !== null) {
     const adapter = findByName(lab.host.adapters, sw.netAdapterName)!
@@ -279,7 +281,63 @@ export function removeSwitch(lab: Lab, name: string, force: boolean): RemoveSwit
   }
   for (const vnic of vnics) removeHostVnic(lab, vnic)
   lab.switches = lab.switches.filter((s) => s !== sw)
-  return {removedVnics: vnics.map((n) => n.interfaceAlias), restoredAdapter, switch: sw}
+  return {
+    disconnectedAdapters: vmAdapters.map(({adapter, vm}) => ({name: adapter.name, vmName: vm.name})),
+    removedVnics: vnics.map((n) => n.interfaceAlias),
+    restoredAdapter,
+    switch: sw,
+  }
+}
+
+/**
+ * Add-VMNetworkAdapter -ManagementOS: one more host vNIC `vEthernet (NAME)` on a switch, with a
+ * pool MAC. It lives here, not in host.ts, because it needs the switch rules. The switch type
+ * stays derived from its own management vNIC (DECISIONS 3), so a Private switch takes none: make
+ * it Internal first. The Default Switch cannot be changed.
+ */
+export function addManagementOsAdapter(lab: Lab, switchName: string, name: string): HostVnic {
+  const sw = findSwitch(lab, switchName)
+  refuseDefaultSwitch(sw)
+  const bad = checkObjectName('network adapter', name)
+  if (bad) throw new HvnetError('invalid-name', bad, 'Give the host vNIC a name such as "SMB_1".')
+  if (switchType(sw) === 'Private') {
+    throw new HvnetError('rule-violation', `The switch "${sw.name}" is Private: the management OS has no port on it.`, `Make it Internal first (\`hvnet vswitch set "${sw.name}" --type internal\`), or use an Internal or External switch.`)
+  }
+  const alias = `vEthernet (${name})`
+  const clash = lab.host.vnics.find((n) => sameName(n.interfaceAlias, alias) || sameName(n.name, name)) ?? lab.host.adapters.find((a) => sameName(a.name, alias))
+  if (clash) {
+    throw new HvnetError('duplicate-name', `The host already has a network adapter "${'interfaceAlias' in clash ? clash.interfaceAlias : clash.name}".`, 'Host vNIC names are unique on the host (each becomes "vEthernet (NAME)"); pick another name.')
+  }
+  return addHostVnic(lab, sw, name)
+}
+
+export function findManagementOsAdapter(lab: Lab, name: string): HostVnic {
+  const vnic = lab.host.vnics.find((n) => sameName(n.name, name) || sameName(n.interfaceAlias, name))
+  if (vnic) return vnic
+  throw notFound(`No management-OS network adapter is found with name "${name}".`, name, 'host vNIC', lab.host.vnics.map((n) => n.name), 'hvnet host vnic list')
+}
+
+/**
+ * Remove-VMNetworkAdapter -ManagementOS. A switch's own management vNIC goes with management OS
+ * sharing (`vswitch set --allow-management-os=false`), not here.
+ */
+export function removeManagementOsAdapter(lab: Lab, name: string): HostVnic {
+  const vnic = findManagementOsAdapter(lab, name)
+  const sw = lab.switches.find((s) => s.id === vnic.switchId)!
+  refuseDefaultSwitch(sw)
+  if (managementVnic(lab, sw) === vnic) {
+    throw new HvnetError('rule-violation', `"${vnic.interfaceAlias}" is the switch "${sw.name}"'s own management adapter.`, `Turn management OS sharing off instead: \`hvnet vswitch set "${sw.name}" --allow-management-os=false\`.`)
+  }
+  removeHostVnic(lab, vnic)
+  return vnic
+}
+
+/** Get-VMNetworkAdapter -ManagementOS: every host vNIC with its switch. */
+export function listManagementOsAdapters(lab: Lab): {name: string; interfaceAlias: string; switchName: string; macAddress: string; ifIndex: number; ownAdapterOfSwitch: boolean; vlanSetting: VlanSetting}[] {
+  return lab.host.vnics.map((n) => {
+    const sw = lab.switches.find((s) => s.id === n.switchId)!
+    return {ifIndex: n.ifIndex, interfaceAlias: n.interfaceAlias, macAddress: n.macAddress, name: n.name, ownAdapterOfSwitch: managementVnic(lab, sw) === n, switchName: sw.name, vlanSetting: n.vlanSetting}
+  })
 }
 
 /**

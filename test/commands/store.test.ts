@@ -90,6 +90,25 @@ describe('the store', () => {
     assert.deepEqual(shown.switches.map((s) => s.name), ['Default Switch', 'S'])
   })
 
+  test('a version-1 lab (no VMs, no vNIC VLANs) is read as version 2 with no VMs and untagged vNICs, and the next change stores version 2', async () => {
+    const lab = tempLab()
+    await ok(['vswitch', 'new', 'S', '--type', 'internal'], lab)
+    const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    delete document.vms
+    for (const vnic of document.host.vnics) delete vnic.vlanSetting
+    document.schemaVersion = 1
+    fs.writeFileSync(lab, JSON.stringify(document, null, 2) + '\n')
+    const before = snapshot(lab)
+    assert.deepEqual(await ok(['vm', 'list'], lab), [])
+    assert.deepEqual(snapshot(lab), before, 'a read does not rewrite the file')
+    await ok(['vm', 'new', 'web1', '--switch', 'S'], lab)
+    const upgraded = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    assert.equal(upgraded.schemaVersion, 2)
+    assert.deepEqual(upgraded.vms.map((m: {name: string}) => m.name), ['web1'])
+    assert.deepEqual(upgraded.switches, document.switches)
+    assert.deepEqual(upgraded.host.vnics.map((n: {name: string; vlanSetting: unknown}) => [n.name, n.vlanSetting]), [['Default Switch', {operationMode: 'Untagged'}], ['S', {operationMode: 'Untagged'}]])
+  })
+
   test('the same seed gives the same lab; another seed other MACs, GUIDs and Default Switch subnet', async () => {
     const a = tempLab()
     const b = tempLab()
@@ -130,10 +149,10 @@ describe('schema migrations', () => {
     assert.deepEqual(document.switches.map((s: {name: string}) => s.name), ['Default Switch', 'NATSwitch'])
   })
 
-  test('migration 1 -> 2 is the named step addNats, and only adds `nats`', async () => {
+  test('migration 1 -> 2 is addNats then addVmsAndVnicVlans: it adds empty `nats` and `vms` and nothing else', async () => {
     const {addNats, migrations} = await import('../../src/model/migrations.js')
-    assert.equal(migrations[1], addNats)
     assert.deepEqual(addNats({host: {}, schemaVersion: 1, seed: 3, switches: []}), {host: {}, nats: [], schemaVersion: 1, seed: 3, switches: []})
+    assert.deepEqual(migrations[1]({host: {vnics: []}, schemaVersion: 1, seed: 3, switches: []}), {host: {vnics: []}, nats: [], schemaVersion: 1, seed: 3, switches: [], vms: []})
   })
 })
 

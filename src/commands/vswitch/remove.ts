@@ -11,7 +11,7 @@ export default class VswitchRemove extends HvnetCommand {
 
   static override description = `Remove a virtual switch (Remove-VMSwitch).
 
-Its host vNICs go with it; an External switch's adapter is unbound and gets its IP configuration back. A switch that carries other host vNICs (or, later, VM adapters, which are disconnected) needs --force. The Default Switch cannot be removed.`
+Its host vNICs go with it; an External switch's adapter is unbound and gets its IP configuration back. A switch that carries other host vNICs or connected VM adapters needs --force: the vNICs go, the VM adapters stay, not connected (Status Disconnected), as with Remove-VMSwitch. The Default Switch cannot be removed.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> NATSwitch',
@@ -23,10 +23,11 @@ Its host vNICs go with it; an External switch's adapter is unbound and gets its 
   async run() {
     const {args, flags} = await this.parse(VswitchRemove)
     const {result} = await this.change((lab) => removeSwitch(lab, args.name, flags.force))
-    const summary = {name: result.switch.name, removedVnics: result.removedVnics, restoredAdapter: result.restoredAdapter}
+    const summary = {disconnectedAdapters: result.disconnectedAdapters, name: result.switch.name, removedVnics: result.removedVnics, restoredAdapter: result.restoredAdapter}
     if (!this.jsonEnabled()) {
       this.log(`Removed the virtual switch "${summary.name}".`)
       for (const alias of summary.removedVnics) this.log(`Removed the host adapter "${alias}".`)
+      for (const a of summary.disconnectedAdapters) this.log(`Disconnected the network adapter "${a.name}" of "${a.vmName}".`)
       if (summary.restoredAdapter) this.log(`"${summary.restoredAdapter}" is no longer bound to a switch and has its IP configuration back.`)
     }
     return summary
