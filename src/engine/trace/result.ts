@@ -7,7 +7,8 @@
 // - Direction: a frame is `request` when its IPv4 source is one of the initiator's addresses and
 //   its destination one of the target's, `reply` when the reverse. Both sets start with the flow's
 //   addresses and grow with every address a `transformed` step writes (`ipv4.src` / `ipv4.dst`
-//   changes), so translated forms keep their direction through a NAT and back. ARP and DHCP
+//   changes), so translated forms keep their direction through a NAT and back; a frame from a
+//   third address to the initiator (an ICMP error from a router) is a reply. ARP and DHCP
 //   frames of the flow's preliminaries, and any frame that matches neither way, take the
 //   direction of the hop before (request at the start). An ARP or DHCP flow goes by the message:
 //   requests are `request`, answers `reply`.
@@ -15,7 +16,9 @@
 //   (replied, refused, or unreachable for an ICMP error); a frame of the flow dropped (the last
 //   such drop decides); the request delivered to its destination (delivered); a preliminary
 //   exchange dropped (an ARP that no one answered, a DHCP offer stopped by DHCP guard); else
-//   timeout. A `no-answer` drop (a host beyond the LAN that does not exist) is a timeout.
+//   timeout. A `no-answer` drop (a host beyond the LAN that does not exist) is a timeout, and so
+//   is a `no-route` drop at the source itself (a guest with no gateway sends nothing; the reason
+//   is kept).
 import type {TimeMs} from '../clock.js'
 import type {FieldChange, Place, PlaceKind, Step, StepAction} from '../observe.js'
 import {toHex} from '../wire/bytes.js'
@@ -198,6 +201,8 @@ class Endpoints {
   classify(ip: Ip): Direction | null {
     if (this.initiator.has(ip.src) && this.target.has(ip.dst)) return 'request'
     if (this.target.has(ip.src) && this.initiator.has(ip.dst)) return 'reply'
+    // An ICMP error from a router on the path comes back to the initiator from a third address.
+    if (this.initiator.has(ip.dst) && !this.initiator.has(ip.src)) return 'reply'
     return null
   }
 
@@ -325,7 +330,11 @@ function decide(flow: TraceFlowSpec, hops: readonly AnalyzedHop[], target: Reado
     }
   }
   const drop = lastDrop(hops, false)
-  if (drop !== null) return {disposition: 'dropped', reason: drop.step.reason, hop: drop.hop.index, answeredAt: null}
+  if (drop !== null) {
+    // A guest with no route sends nothing: the trace waits for an answer that cannot come.
+    const unsent = drop.step.reason === 'no-route' && samePlace(drop.step.place, flow.from)
+    return {disposition: unsent ? 'timeout' : 'dropped', reason: drop.step.reason, hop: drop.hop.index, answeredAt: null}
+  }
   for (const h of hops) {
     if (!own(h) || h.direction !== 'request') continue
     if (h.steps.some((s) => s.action === 'delivered')) return {disposition: 'delivered', reason: null, hop: h.index, answeredAt: null}
