@@ -153,14 +153,14 @@ function natPing(): TraceScenario {
       {field: 'icmp.identifier', before: '1', after: '1024'},
     ])
     .step(P.nat, 'forwarded', 'routed', 'route 0.0.0.0/0 via 10.0.0.1 on Ethernet', reqNat, 'host Ethernet')
-  s.at(0.38).step(P.ethernet, 'transmitted', 'external-port', 'leaves the host by Ethernet from 00-1B-78-57-68-AA to the router 10.0.0.1', reqOut, 'host Ethernet')
+  s.at(0.38).step(P.ethernet, 'transmitted', 'host-uplink', 'leaves the host by Ethernet from 00-1B-78-57-68-AA to the router 10.0.0.1', reqOut, 'host Ethernet')
   s.at(0.88).step(P.lanEthernet, 'received', 'lan-router', 'the LAN\'s router 10.0.0.1 receives it', reqOut, 'host Ethernet.network')
     .step(P.lanEthernet, 'forwarded', 'lan-router', 'the router forwards 8.8.8.8 to the internet', reqOut, 'host Ethernet.network')
   s.at(10.88).step(P.google, 'delivered', 'internet-host', '8.8.8.8 is a public address: it answers ICMP echo', reqOut)
     .step(P.google, 'answered', 'echo-reply', 'echo reply to 10.0.0.23', reqOut)
   s.at(10.9).step(P.google, 'transmitted', 'echo-reply', 'echo reply to 10.0.0.23', repIn)
   s.at(20.9).step(P.lanEthernet, 'forwarded', 'lan-router', 'the router delivers 10.0.0.23 on the LAN', repIn, 'host Ethernet.network')
-  s.at(21.4).step(P.ethernet, 'received', 'external-port', 'the host\'s Ethernet receives it', repIn, 'host Ethernet')
+  s.at(21.4).step(P.ethernet, 'received', 'host-uplink', 'the host\'s Ethernet receives it', repIn, 'host Ethernet')
   s.at(21.42).step(P.nat, 'received', 'nat-inbound', 'matches session 1 (remote 8.8.8.8, address-dependent filtering)', repIn, 'nat MyNAT session 1')
     .step(P.nat, 'transformed', 'nat-inbound', 'destination 10.0.0.23 id 1024 → 192.168.0.10 id 1', repNat, 'nat MyNAT session 1', [
       {field: 'ipv4.dst', before: '10.0.0.23', after: '192.168.0.10'},
@@ -311,9 +311,9 @@ function dnsReplied(): TraceScenario {
     {field: 'ipv4.src', before: '192.168.0.10', after: '10.0.0.23'},
     {field: 'udp.srcPort', before: '53001', after: '1025'},
   ])
-  s.at(0.12).step(P.ethernet, 'transmitted', 'external-port', 'to the router 10.0.0.1', qOut, 'host Ethernet')
+  s.at(0.12).step(P.ethernet, 'transmitted', 'host-uplink', 'to the router 10.0.0.1', qOut, 'host Ethernet')
   s.at(10.62).step(P.google, 'delivered', 'internet-host', '8.8.8.8 answers DNS on udp/53', qOut).step(P.google, 'answered', 'dns-answer', 'DNS answer', qOut)
-  s.at(21.12).step(P.ethernet, 'received', 'external-port', 'from the router', a, 'host Ethernet')
+  s.at(21.12).step(P.ethernet, 'received', 'host-uplink', 'from the router', a, 'host Ethernet')
   s.at(21.14).step(P.nat, 'transformed', 'nat-inbound', 'session 2: 10.0.0.23:1025 → 192.168.0.10:53001', aIn, 'nat MyNAT session 2', [
     {field: 'ipv4.dst', before: '10.0.0.23', after: '192.168.0.10'},
     {field: 'udp.dstPort', before: '1025', after: '53001'},
@@ -354,7 +354,7 @@ function silentLan(): TraceScenario {
   const P = PLACES
   const s = new Script()
   const req = frames.echo('echo-request', ETH_MAC, ROUTER_MAC, '10.0.0.23', '198.51.100.7', 63, 1024)
-  s.at(0).step(P.ethernet, 'transmitted', 'external-port', 'to the router 10.0.0.1', req, 'host Ethernet')
+  s.at(0).step(P.ethernet, 'transmitted', 'host-uplink', 'to the router 10.0.0.1', req, 'host Ethernet')
   s.at(0.5).step(P.lanEthernet, 'forwarded', 'lan-router', 'the router forwards 198.51.100.7', req, 'host Ethernet.network')
   s.at(10.5).step({kind: 'internet', name: '198.51.100.7'}, 'dropped', 'no-answer', '198.51.100.7 is a documentation address: no host answers', req)
   return {name: 'silent', description: 'the host pings a documentation address that never answers', flow: {protocol: 'icmp', src: ip('10.0.0.23'), dst: ip('198.51.100.7'), srcPort: null, dstPort: null, from: {kind: 'host', name: 'Ethernet'}}, steps: s.steps}
