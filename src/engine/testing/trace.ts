@@ -307,14 +307,16 @@ function dnsReplied(): TraceScenario {
   const aIn = frames.udp(VNIC_MAC, WEB_MAC, '8.8.8.8', '192.168.0.10', 114, 53, 53001, new Uint8Array(40))
   s.at(0).step(P.web, 'transmitted', 'guest-send', 'DNS query to 8.8.8.8', q, 'vm web/Network Adapter')
   s.at(0.05).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-6A-01 is the host vNIC\'s port → 1 port', q, 'vswitch NATSwitch')
-  s.at(0.1).step(P.nat, 'transformed', 'nat-outbound', 'new session 2: 192.168.0.10:53001 → 10.0.0.23:1025', qOut, 'nat MyNAT session 2', [
+  s.at(0.1).step(P.nat, 'received', 'nat-internal', 'from the internal prefix 192.168.0.0/24 to an outside address', q, 'nat MyNAT')
+    .step(P.nat, 'transformed', 'nat-outbound', 'new session 2: 192.168.0.10:53001 → 10.0.0.23:1025', qOut, 'nat MyNAT session 2', [
     {field: 'ipv4.src', before: '192.168.0.10', after: '10.0.0.23'},
     {field: 'udp.srcPort', before: '53001', after: '1025'},
   ])
   s.at(0.12).step(P.ethernet, 'transmitted', 'host-uplink', 'to the router 10.0.0.1', qOut, 'host Ethernet')
   s.at(10.62).step(P.google, 'delivered', 'internet-host', '8.8.8.8 answers DNS on udp/53', qOut).step(P.google, 'answered', 'dns-answer', 'DNS answer', qOut)
   s.at(21.12).step(P.ethernet, 'received', 'host-uplink', 'from the router', a, 'host Ethernet')
-  s.at(21.14).step(P.nat, 'transformed', 'nat-inbound', 'session 2: 10.0.0.23:1025 → 192.168.0.10:53001', aIn, 'nat MyNAT session 2', [
+  s.at(21.14).step(P.nat, 'received', 'nat-inbound', 'matches session 2 (remote 8.8.8.8:53)', a, 'nat MyNAT session 2')
+    .step(P.nat, 'transformed', 'nat-inbound', 'session 2: 10.0.0.23:1025 → 192.168.0.10:53001', aIn, 'nat MyNAT session 2', [
     {field: 'ipv4.dst', before: '10.0.0.23', after: '192.168.0.10'},
     {field: 'udp.dstPort', before: '1025', after: '53001'},
   ])

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type {Step} from '../observe.js'
 import {PLACES, Script, frames, ip, traceScenario, traceScenarios} from '../testing/trace.js'
 import {TraceRecorder} from './recorder.js'
-import {buildTraceResult, groupHops} from './result.js'
+import {buildTraceResult, groupHops, traceExitCode} from './result.js'
 import type {TraceFlowSpec} from './result.js'
 
 const WEB: TraceFlowSpec = {protocol: 'icmp', src: ip('192.168.0.10'), dst: ip('8.8.8.8'), srcPort: null, dstPort: null, from: PLACES.web}
@@ -201,6 +201,14 @@ describe('expectation in the result', () => {
     assert.deepEqual(r.expectation, {disposition: 'dropped', reason: 'acl-deny', source: 'given', met: true})
     const wrong = buildTraceResult({...traceScenario('acl-drop'), expectation: {disposition: 'dropped', reason: 'vlan-mismatch'}})
     assert.equal(wrong.expectation.met, false)
+  })
+})
+
+describe('exit status', () => {
+  test('0 when the outcome met the expectation, 3 when not', () => {
+    assert.equal(traceExitCode(buildTraceResult(traceScenario('nat-ping'))), 0)
+    assert.equal(traceExitCode(buildTraceResult(traceScenario('acl-drop'))), 3)
+    assert.equal(traceExitCode(buildTraceResult({...traceScenario('acl-drop'), expectation: {disposition: 'dropped', reason: 'acl-deny'}})), 0)
   })
 })
 

@@ -3,7 +3,9 @@
 // give the same object, byte for byte once serialised.
 //
 // - Hops: consecutive steps at one place on one frame form a hop. A `transformed` step (NAT, a
-//   Wi-Fi uplink rewriting the MAC) changes the frame without starting a new hop.
+//   Wi-Fi uplink rewriting the MAC) carries the frame after the change and stays in its hop; a
+//   component that translates reports `received` with the frame before it first, so that the
+//   hop's frame (its first step's) is the frame as it reached the place and the pcapng has both.
 // - Direction: a frame is `request` when its IPv4 source is one of the initiator's addresses and
 //   its destination one of the target's, `reply` when the reverse. Both sets start with the flow's
 //   addresses and grow with every address a `transformed` step writes (`ipv4.src` / `ipv4.dst`
@@ -356,6 +358,11 @@ export function flowToJson(flow: TraceFlowSpec): TraceFlow {
 
 function stepToJson(s: Step): TraceStep {
   return {action: s.action, reason: s.reason, text: s.text, ref: s.ref, changes: (s.changes ?? []).map((c) => ({field: c.field, before: c.before, after: c.after}))}
+}
+
+/** The exit status of a trace: 0 when its outcome met the expectation, 3 when not. */
+export function traceExitCode(result: TraceResult): 0 | 3 {
+  return result.expectation.met ? 0 : 3
 }
 
 export function buildTraceResult(input: TraceInput): TraceResult {
