@@ -14,7 +14,7 @@
 //   uplink  external-port, host-uplink, wifi-mac-rewrite, wifi-arp-proxy
 //   beyond  lan-router, lan-host, internet-host, dns-answer, echo-reply
 //   guest   guest-send, guest-receive, tcp-listener, udp-listener, dhcp-discover, dhcp-offer,
-//           dhcp-request, dhcp-ack, dhcp-lease, dhcp-server, apipa
+//           dhcp-request, dhcp-ack, dhcp-lease, dhcp-server, ics-dhcp, apipa
 import type {DropReason, PlaceKind} from '../engine/observe.js'
 import type {TraceFlow, TraceHop, TraceStep} from '../engine/trace/index.js'
 import {decodeFrame, fromHex} from '../engine/wire/index.js'
@@ -64,7 +64,8 @@ export const REASON_EXPLAIN: Readonly<Record<string, string>> = {
   'guest-receive': 'The answer reaches the guest\'s IP stack at its adapter, where ping or the application that asked gets it.',
   'tcp-listener': 'The guest listens on this port (hvnet vm set-guest --listen): a SYN gets a SYN-ACK.',
   'udp-listener': 'The guest listens on this UDP port (hvnet vm set-guest --listen).',
-  'dhcp-server': 'The Default Switch assigns addresses by DHCP from its /20, with the host vNIC as gateway and DNS server; WinNAT networks have no DHCP.',
+  'dhcp-server': 'A DHCP server on this network answers (a LAN\'s is usually its router). A WinNAT network has none: its VMs need static addresses.',
+  'ics-dhcp': 'The Default Switch serves DHCP through Internet Connection Sharing: an address from its /20, with the host vNIC as gateway and DNS server.',
   'dhcp-lease': 'A guest with no lease broadcasts DHCPDISCOVER; the server offers, the guest requests, the server acknowledges.',
   apipa: 'With no DHCP server answering, Windows gives itself a link-local 169.254.x.x address (APIPA), as on an Internal switch without NAT or DHCP.',
 }
@@ -207,6 +208,16 @@ export function fixFor(step: TraceStep, hop: TraceHop, flow: TraceFlow): Fix | n
     default:
       return null
   }
+}
+
+/** The explanation of a folded ARP or DHCP exchange: what it is for, and who served it. */
+export function explainExchange(hops: readonly TraceHop[]): string {
+  const reasons = new Set(hops.flatMap((h) => h.steps.map((s) => s.reason)))
+  if (hops[0]?.preliminary === 'dhcp') {
+    const server = ['ics-dhcp', 'dhcp-server'].find((r) => reasons.has(r))
+    return server === undefined ? REASON_EXPLAIN['dhcp-lease'] : `${REASON_EXPLAIN['dhcp-lease']} ${REASON_EXPLAIN[server]}`
+  }
+  return reasons.has('wifi-arp-proxy') ? `${REASON_EXPLAIN['arp-request']} ${REASON_EXPLAIN['wifi-arp-proxy']}` : REASON_EXPLAIN['arp-request']
 }
 
 /** The explanation of a hop: its drop, else its most telling step, else its kind of place. */

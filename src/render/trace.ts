@@ -13,7 +13,7 @@ import {formatExpectation} from '../engine/trace/index.js'
 import {decodeFrame, describeFrame, dhcpMessageType, dhcpMessageTypeName, formatIpv4, formatMacTrace, fromHex} from '../engine/wire/index.js'
 import type {DecodedFrame} from '../engine/wire/index.js'
 import {colours} from './colour.js'
-import {explainHop, fixFor} from './trace-explain.js'
+import {explainExchange, explainHop, fixFor} from './trace-explain.js'
 
 export type TraceDetail = 'full' | 'default' | 'summary' | 'minimal'
 export const TRACE_DETAILS: readonly TraceDetail[] = ['full', 'default', 'summary', 'minimal']
@@ -150,6 +150,15 @@ function explainLines(hop: TraceHop, result: TraceResult, c: ChalkInstance, seen
   return out
 }
 
+/** Under a folded exchange: what the exchange is for, then each of its drops explained. */
+function foldExplainLines(hops: readonly TraceHop[], result: TraceResult, c: ChalkInstance, seen: Set<string>): string[] {
+  const text = explainExchange(hops)
+  const out = seen.has(text) ? [] : [c.dim(`${INDENT}» ${text}`)]
+  seen.add(text)
+  for (const d of droppedSteps(hops)) out.push(...explainLines(d.hop, result, c, seen))
+  return out
+}
+
 function hopHeader(label: string, time: number, place: string, direction: string): string {
   return `${label.padStart(5)}  ${ms(time).padStart(10)}  ${place}  (${direction})`
 }
@@ -219,6 +228,7 @@ function renderSummary(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): s
     if (b.kind === 'fold') {
       out.push(`${range(b.hops).padStart(5)}  ${ms(b.hops[0].timeMs).padStart(10)}  ${foldText(b.hops)}`)
       for (const d of droppedSteps(b.hops)) out.push(c.red(`${INDENT}hop ${d.hop.index} DROPPED ${d.step.reason}  ${d.step.text}`))
+      if (o.explain) out.push(...foldExplainLines(b.hops, r, c, seen))
       continue
     }
     const h = b.hop
@@ -237,10 +247,8 @@ function renderSteps(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): str
   for (const b of blocks(r.hops, !full)) {
     if (b.kind === 'fold') {
       out.push(`${range(b.hops).padStart(5)}  ${ms(b.hops[0].timeMs).padStart(10)}  ${foldText(b.hops)}  (${b.hops.length} hops folded; --detail full shows them)`)
-      for (const d of droppedSteps(b.hops)) out.push(...stepLines(d.step, c).map((l) => l), c.red(`${INDENT}(hop ${d.hop.index}, ${placeText(d.hop.location)})`))
-      if (o.explain) {
-        for (const d of droppedSteps(b.hops)) out.push(...explainLines(d.hop, r, c, seen))
-      }
+      for (const d of droppedSteps(b.hops)) out.push(...stepLines(d.step, c), c.red(`${INDENT}(hop ${d.hop.index}, ${placeText(d.hop.location)})`))
+      if (o.explain) out.push(...foldExplainLines(b.hops, r, c, seen))
       out.push('')
       continue
     }

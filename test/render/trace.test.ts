@@ -159,6 +159,12 @@ describe('--explain', () => {
     assert.ok(!text('nat-ping', 'default').includes('»'), 'nothing without --explain')
   })
 
+  test('a folded exchange is explained once, with who served it', () => {
+    const out = text('default-switch-dhcp', 'default', true)
+    assert.ok(out.includes(`(12 hops folded; --detail full shows them)\n       » ${REASON_EXPLAIN['dhcp-lease']} ${REASON_EXPLAIN['ics-dhcp']}\n`), out)
+    assert.ok(out.includes(`(6 hops folded; --detail full shows them)\n       » ${REASON_EXPLAIN['arp-request']}\n`))
+  })
+
   test('summary with --explain too', () => {
     assert.ok(text('port-security', 'summary', true).includes('fix: hvnet host adapter set Ethernet --port-security-max-macs none'))
   })
