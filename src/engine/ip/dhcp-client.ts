@@ -253,11 +253,11 @@ export class DhcpClient implements DhcpClientPort {
 
   input(frame: Uint8Array, payload: Uint8Array): void {
     const p = DhcpPacket.checked(payload, 0, payload.length)
-    if (p instanceof WireError) return this.stack.drop('malformed', this.iface, frame, `${this.who}'s DHCP client cannot read the reply (${p.message})`, null)
+    if (p instanceof WireError) return this.stack.drop('malformed', this.iface, frame, () => `${this.who}'s DHCP client cannot read the reply (${p.message})`, null)
     const m = parseDhcp(p)
-    if (m instanceof WireError) return this.stack.drop('malformed', this.iface, frame, `${this.who}'s DHCP client cannot read the reply (${m.message})`, null)
+    if (m instanceof WireError) return this.stack.drop('malformed', this.iface, frame, () => `${this.who}'s DHCP client cannot read the reply (${m.message})`, null)
     if (m.op !== BOOTREPLY || m.xid !== this.xid || dhcpClientMac(m) !== this.iface.mac) {
-      return this.stack.drop('not-for-me', this.iface, frame, `a DHCP reply for another client (xid 0x${m.xid.toString(16)}, ${formatMacTrace(dhcpClientMac(m))}); ${this.who} ignores it`, null)
+      return this.stack.drop('not-for-me', this.iface, frame, () => `a DHCP reply for another client (xid 0x${m.xid.toString(16)}, ${formatMacTrace(dhcpClientMac(m))}); ${this.who} ignores it`, null)
     }
     const type = dhcpMessageType(m)
     const serverOpt = m.options.find((o) => o.kind === 'server-id')
@@ -284,7 +284,7 @@ export class DhcpClient implements DhcpClientPort {
       this.init()
       return
     }
-    this.stack.drop('not-for-me', this.iface, frame, `${this.who}'s DHCP client is ${st} and ignores this DHCP${type === null ? ' message' : ` message type ${type}`}`, null)
+    this.stack.drop('not-for-me', this.iface, frame, () => `${this.who}'s DHCP client is ${st} and ignores this DHCP${type === null ? ' message' : ` message type ${type}`}`, null)
   }
 
   // -------------------------------------------------------------------------------------------

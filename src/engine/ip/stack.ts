@@ -516,7 +516,7 @@ export class IpStack {
     if (l.kind === 'pending') {
       const p = iface.arp.pending.get(nextHop)!
       if (p.queue.length >= ARP_QUEUE_MAX) {
-        this.drop('arp-unresolved', iface, buf.subarray(0, ETH_HEADER_LEN + ipLen), `${this.options.who} already holds ${ARP_QUEUE_MAX} packets waiting for ${formatIpv4(nextHop)}'s MAC address; this one is dropped`, iface.ref)
+        this.drop('arp-unresolved', iface, buf.subarray(0, ETH_HEADER_LEN + ipLen), () => `${this.options.who} already holds ${ARP_QUEUE_MAX} packets waiting for ${formatIpv4(nextHop)}'s MAC address; this one is dropped`, iface.ref)
         return
       }
       p.queue.push(buf)
@@ -541,7 +541,7 @@ export class IpStack {
       put48(buf, 0, 0)
       put48(buf, 6, iface.mac)
       put16(buf, 12, ETHERTYPE_IPV4)
-      this.drop('arp-unresolved', iface, buf, `${this.options.who} sent ${ARP_TRIES} ARP requests for ${formatIpv4(target)} one second apart and got no reply, so it drops the packet waiting for it (${formatIpv4(target)} is down, absent, or not reachable from ${iface.alias})`, iface.ref)
+      this.drop('arp-unresolved', iface, buf, () => `${this.options.who} sent ${ARP_TRIES} ARP requests for ${formatIpv4(target)} one second apart and got no reply, so it drops the packet waiting for it (${formatIpv4(target)} is down, absent, or not reachable from ${iface.alias})`, iface.ref)
     }
     this.emit({kind: 'send-failed', timeMs: this.scheduler.now, reason: 'arp-unresolved', dst: target})
   }
@@ -581,15 +581,15 @@ export class IpStack {
     if (rec !== null) rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'received', reason: 'received', text: `${this.options.who} receives ${summarizeFrame(decodeFrame(frame))} on ${iface.alias}`, ref: iface.ref, frame})
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError) return this.malformed(iface, frame, eth)
-    if (eth.isTagged) return this.drop('not-for-me', iface, frame, `the frame carries an 802.1Q tag (VLAN ${eth.vid}) and ${this.options.who} has no VLAN interface for it, so the OS ignores it`, iface.ref)
+    if (eth.isTagged) return this.drop('not-for-me', iface, frame, () => `the frame carries an 802.1Q tag (VLAN ${eth.vid}) and ${this.options.who} has no VLAN interface for it, so the OS ignores it`, iface.ref)
     const dst = eth.dst
     if (dst !== iface.mac && dst !== MAC_BROADCAST) {
-      return this.drop('not-for-me', iface, frame, `the frame is addressed to ${formatMacTrace(dst)}, not to ${iface.alias}'s MAC ${formatMacTrace(iface.mac)}, so the adapter ignores it`, iface.ref)
+      return this.drop('not-for-me', iface, frame, () => `the frame is addressed to ${formatMacTrace(dst)}, not to ${iface.alias}'s MAC ${formatMacTrace(iface.mac)}, so the adapter ignores it`, iface.ref)
     }
     const type = eth.etherType
     if (type === ETHERTYPE_ARP) return this.arpInput(iface, frame, eth.payloadOffset)
     if (type === ETHERTYPE_IPV4) return this.ipInput(iface, frame, eth.payloadOffset)
-    this.drop('not-for-me', iface, frame, `${this.options.who} has no protocol for EtherType 0x${type.toString(16).padStart(4, '0')} and ignores the frame`, iface.ref)
+    this.drop('not-for-me', iface, frame, () => `${this.options.who} has no protocol for EtherType 0x${type.toString(16).padStart(4, '0')} and ignores the frame`, iface.ref)
   }
 
   private arpInput(iface: StackInterface, frame: Uint8Array, off: number): void {
@@ -621,23 +621,23 @@ export class IpStack {
     }
     if (op === ARP_OP_REPLY && mine) return
     if (op === ARP_OP_REQUEST) {
-      this.drop('not-for-me', iface, frame, `the ARP request asks for ${formatIpv4(targetIp)}, which is not an address of ${this.options.who} on ${iface.alias}, so it does not answer`, iface.ref)
+      this.drop('not-for-me', iface, frame, () => `the ARP request asks for ${formatIpv4(targetIp)}, which is not an address of ${this.options.who} on ${iface.alias}, so it does not answer`, iface.ref)
       return
     }
-    this.drop('not-for-me', iface, frame, `an ARP ${op === ARP_OP_REPLY ? 'reply' : `operation ${op}`} for ${formatIpv4(targetIp)}, not for ${this.options.who}`, iface.ref)
+    this.drop('not-for-me', iface, frame, () => `an ARP ${op === ARP_OP_REPLY ? 'reply' : `operation ${op}`} for ${formatIpv4(targetIp)}, not for ${this.options.who}`, iface.ref)
   }
 
   private ipInput(iface: StackInterface, frame: Uint8Array, off: number): void {
     const ip = Ipv4Packet.checked(frame, off, frame.length - off)
     if (ip instanceof WireError) return this.malformed(iface, frame, ip)
-    if (!ip.verifyChecksum()) return this.drop('bad-checksum', iface, frame, `the IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${ip.computeChecksum().toString(16).padStart(4, '0')}); the packet is discarded`, null)
+    if (!ip.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => `the IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${ip.computeChecksum().toString(16).padStart(4, '0')}); the packet is discarded`, null)
     const dst = ip.dst
     if (ip.protocol === IPPROTO_UDP && ip.payloadLen >= 8 && !ip.moreFrags && ip.fragOffset === 0) {
       const port = get16(frame, ip.payloadOffset + 2)
       if (port === DHCP_CLIENT_PORT && iface.dhcpClient !== null && (dst === 0xffff_ffff || dst === iface.primary || iface.addresses.length === 0 || !this.isOwnAddress(dst))) {
         const u = UdpPacket.checked(frame, ip.payloadOffset, ip.payloadLen)
         if (u instanceof WireError) return this.malformed(iface, frame, u)
-        if (!u.verifyChecksum(ip.src, dst)) return this.drop('bad-checksum', iface, frame, 'the UDP checksum of a DHCP reply is wrong; the DHCP client discards it', null)
+        if (!u.verifyChecksum(ip.src, dst)) return this.drop('bad-checksum', iface, frame, () => 'the UDP checksum of a DHCP reply is wrong; the DHCP client discards it', null)
         iface.dhcpClient.input(frame, u.payload())
         return
       }
@@ -652,7 +652,7 @@ export class IpStack {
       this.local(iface, frame, packet, false)
       return
     }
-    if (dst >>> 28 === 0xe) return this.drop('not-for-me', iface, frame, `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
+    if (dst >>> 28 === 0xe) return this.drop('not-for-me', iface, frame, () => `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
     this.forward(iface, frame, ip)
   }
 
@@ -664,18 +664,18 @@ export class IpStack {
     const nat = this.options.nat
     const dst = ip.dst
     if (!this.options.router) {
-      return this.drop('not-for-me', ingress, frame, `the packet is for ${formatIpv4(dst)}, not for ${who} (${ingress.addresses.length === 0 ? 'no address yet' : formatIpv4(ingress.primary)}), and ${who} does not route (IP forwarding is off in the guest), so it is discarded`, ingress.ref)
+      return this.drop('not-for-me', ingress, frame, () => `the packet is for ${formatIpv4(dst)}, not for ${who} (${ingress.addresses.length === 0 ? 'no address yet' : formatIpv4(ingress.primary)}), and ${who} does not route (IP forwarding is off in the guest), so it is discarded`, ingress.ref)
     }
     const r = this.routeFor(dst, null)
     if (r === null) {
-      this.drop('no-route', ingress, frame, `${who} has no route to ${formatIpv4(dst)} (no connected network contains it and no interface has a default gateway)`, null)
+      this.drop('no-route', ingress, frame, () => `${who} has no route to ${formatIpv4(dst)} (no connected network contains it and no interface has a default gateway)`, null)
       return
     }
     const egress = r.iface
     const ipLen = ip.totalLen
     const ttl = ip.ttl
     if (ttl <= 1 && (nat !== null || (ingress.forwarding && egress.forwarding))) {
-      this.drop('ttl-exceeded', ingress, frame, `the packet's TTL is ${ttl}: ${who} may not route it on, and sends an ICMP time exceeded back to ${formatIpv4(ip.src)} from ${formatIpv4(ingress.sourceFor(ip.src))}`, null)
+      this.drop('ttl-exceeded', ingress, frame, () => `the packet's TTL is ${ttl}: ${who} may not route it on, and sends an ICMP time exceeded back to ${formatIpv4(ip.src)} from ${formatIpv4(ingress.sourceFor(ip.src))}`, null)
       this.icmpError(ingress, frame.subarray(ip.off, ip.off + ipLen), ICMP_TIME_EXCEEDED, 0, ingress.sourceFor(ip.src))
       return
     }
@@ -691,7 +691,7 @@ export class IpStack {
     if (verdict.kind === 'pass') {
       if (!ingress.forwarding || !egress.forwarding) {
         const off = !ingress.forwarding ? ingress : egress
-        return this.drop('host-forwarding-disabled', ingress, frame, forwardingOffText(who, ingress, egress, dst), `${off.ref}.forwarding`)
+        return this.drop('host-forwarding-disabled', ingress, frame, () => forwardingOffText(who, ingress, egress, dst), `${off.ref}.forwarding`)
       }
       if (ttl <= 1) return // unreachable: handled above
       this.routeOn(ingress, buf, ipLen, egress, r.nextHop, 'forwarded')
@@ -706,11 +706,11 @@ export class IpStack {
     const view = new Ipv4Packet(buf, ETH_HEADER_LEN, ipLen)
     const r = this.routeFor(view.dst, null)
     if (r === null) {
-      this.drop('no-route', ingress, buf, `after translation ${this.options.who} has no route to ${formatIpv4(view.dst)}`, null)
+      this.drop('no-route', ingress, buf, () => `after translation ${this.options.who} has no route to ${formatIpv4(view.dst)}`, null)
       return
     }
     if (view.ttl <= 1) {
-      this.drop('ttl-exceeded', ingress, buf, `the translated packet's TTL is ${view.ttl}: ${this.options.who} may not route it on`, null)
+      this.drop('ttl-exceeded', ingress, buf, () => `the translated packet's TTL is ${view.ttl}: ${this.options.who} may not route it on`, null)
       return
     }
     this.routeOn(ingress, buf, ipLen, r.iface, r.nextHop, 'translated')
@@ -744,7 +744,7 @@ export class IpStack {
     const ip = new Ipv4Packet(packet, 0, packet.length)
     const dst = ip.dst
     const broadcast = dst === 0xffff_ffff || iface.isDirectedBroadcast(dst)
-    if (ip.moreFrags || ip.fragOffset !== 0) return this.drop('malformed', iface, shown, `${this.options.who} received a fragment of ${formatIpv4(ip.src)}'s packet; hvnet does not reassemble fragments`, null)
+    if (ip.moreFrags || ip.fragOffset !== 0) return this.drop('malformed', iface, shown, () => `${this.options.who} received a fragment of ${formatIpv4(ip.src)}'s packet; hvnet does not reassemble fragments`, null)
     const nat = this.options.nat
     if (nat !== null && !broadcast) {
       const copy = packet.slice()
@@ -769,12 +769,12 @@ export class IpStack {
       case IPPROTO_UDP:
         return this.udpInput(iface, shown, ip, broadcast, fw)
       case IPPROTO_TCP:
-        if (broadcast) return this.drop('not-for-me', iface, shown, 'TCP is never sent to a broadcast address; ignored', null)
+        if (broadcast) return this.drop('not-for-me', iface, shown, () => 'TCP is never sent to a broadcast address; ignored', null)
         return this.tcpInput(iface, shown, ip, fw)
       default:
-        if (broadcast) return this.drop('not-for-me', iface, shown, `IP protocol ${formatIpProtocol(ip.protocol)} to a broadcast address; ignored`, null)
-        if (fw !== null) return this.firewallDrop(iface, shown, `${formatIpProtocol(ip.protocol)} from ${formatIpv4(ip.src)}`, fw.ref)
-        this.drop('closed-port', iface, shown, `${this.options.who} has no handler for IP protocol ${formatIpProtocol(ip.protocol)} and answers ICMP protocol unreachable`, null)
+        if (broadcast) return this.drop('not-for-me', iface, shown, () => `IP protocol ${formatIpProtocol(ip.protocol)} to a broadcast address; ignored`, null)
+        if (fw !== null) return this.firewallDrop(iface, shown, () => `${formatIpProtocol(ip.protocol)} from ${formatIpv4(ip.src)}`, fw.ref)
+        this.drop('closed-port', iface, shown, () => `${this.options.who} has no handler for IP protocol ${formatIpProtocol(ip.protocol)} and answers ICMP protocol unreachable`, null)
         this.icmpError(iface, packet, ICMP_DST_UNREACHABLE, 2, dst)
     }
   }
@@ -782,15 +782,15 @@ export class IpStack {
   private icmpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: StackFirewall | null): void {
     const icmp = Icmpv4Packet.checked(ip.buf, ip.payloadOffset, ip.payloadLen)
     if (icmp instanceof WireError) return this.malformed(iface, frame, icmp)
-    if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, `the ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${icmp.computeChecksum().toString(16).padStart(4, '0')}); the message is discarded`, null)
+    if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => `the ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${icmp.computeChecksum().toString(16).padStart(4, '0')}); the message is discarded`, null)
     const now = this.scheduler.now
     const who = this.options.who
     const src = ip.src
     switch (icmp.type) {
       case ICMP_ECHO_REQUEST: {
-        if (broadcast) return this.drop('not-for-me', iface, frame, `${who} ignores echo requests sent to a broadcast address, as Windows and Linux do by default`, null)
+        if (broadcast) return this.drop('not-for-me', iface, frame, () => `${who} ignores echo requests sent to a broadcast address, as Windows and Linux do by default`, null)
         if (fw !== null && fw.blocksEcho) {
-          return this.drop('guest-firewall', iface, frame, `Windows Firewall in ${who} drops the echo request from ${formatIpv4(src)}: its default rules block inbound ICMPv4 echo. Fix: inside the guest run \`Enable-NetFirewallRule -Name FPS-ICMP4-ERQ-In\` (File and Printer Sharing (Echo Request - ICMPv4-In)), or \`hvnet vm set-guest VM --firewall off\``, fw.ref)
+          return this.drop('guest-firewall', iface, frame, () => `Windows Firewall in ${who} drops the echo request from ${formatIpv4(src)}: its default rules block inbound ICMPv4 echo. Fix: inside the guest run \`Enable-NetFirewallRule -Name FPS-ICMP4-ERQ-In\` (File and Printer Sharing (Echo Request - ICMPv4-In)), or \`hvnet vm set-guest VM --firewall off\``, fw.ref)
         }
         const reply: Icmpv4Repr = {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data().slice()}
         if (this.rec !== null) this.rec.step({timeMs: now, place: iface.place, action: 'answered', reason: 'echo-reply', text: `${who} answers the echo request from ${formatIpv4(src)} (id ${icmp.ident}, seq ${icmp.seqNo}) with an echo reply`, ref: iface.ref, frame})
@@ -820,7 +820,7 @@ export class IpStack {
         return
       }
       default:
-        this.drop('not-for-me', iface, frame, `${who} ignores ICMP type ${icmp.type}`, null)
+        this.drop('not-for-me', iface, frame, () => `${who} ignores ICMP type ${icmp.type}`, null)
     }
   }
 
@@ -829,7 +829,7 @@ export class IpStack {
     if (u instanceof WireError) return this.malformed(iface, frame, u)
     const src = ip.src
     const dst = ip.dst
-    if (!u.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, `the UDP checksum 0x${u.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${u.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the datagram is discarded`, null)
+    if (!u.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => `the UDP checksum 0x${u.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${u.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the datagram is discarded`, null)
     const now = this.scheduler.now
     const who = this.options.who
     const port = u.dstPort
@@ -845,7 +845,7 @@ export class IpStack {
       if (port === DNS_PORT && !broadcast) {
         const query = u.payload()
         const q = parseDnsQuery(query)
-        if (typeof q === 'string') return this.drop('malformed', iface, frame, `${who}'s DNS server cannot read the query: ${q}`, null)
+        if (typeof q === 'string') return this.drop('malformed', iface, frame, () => `${who}'s DNS server cannot read the query: ${q}`, null)
         const resolve = this.options.resolve ?? (() => DEFAULT_DNS_ANSWER)
         const address = q.type === 1 && q.cls === 1 ? resolve(q.name) : null
         const nx = q.type === 1 && q.cls === 1 && address === null
@@ -861,12 +861,12 @@ export class IpStack {
       this.deliverUdp(iface, frame, src, sport, dst, port, u.payload().slice(), `the socket on udp/${port} that sent to ${formatIpv4(src)}`)
       return
     }
-    if (broadcast) return this.drop('closed-port', iface, frame, `nothing in ${who} listens on udp/${port}; a broadcast gets no ICMP error (RFC 1122)`, null)
-    if (fw !== null) return this.firewallDrop(iface, frame, `UDP from ${formatIpv4(src)}:${sport} to the closed port udp/${port}`, fw.ref)
+    if (broadcast) return this.drop('closed-port', iface, frame, () => `nothing in ${who} listens on udp/${port}; a broadcast gets no ICMP error (RFC 1122)`, null)
+    if (fw !== null) return this.firewallDrop(iface, frame, () => `UDP from ${formatIpv4(src)}:${sport} to the closed port udp/${port}`, fw.ref)
     if (this.options.closedUdp === 'silent') {
-      return this.drop('closed-port', iface, frame, `nothing on ${who} listens on udp/${port}, and Windows Firewall drops unsolicited inbound UDP without an ICMP port unreachable`, null)
+      return this.drop('closed-port', iface, frame, () => `nothing on ${who} listens on udp/${port}, and Windows Firewall drops unsolicited inbound UDP without an ICMP port unreachable`, null)
     }
-    this.drop('closed-port', iface, frame, `nothing in ${who} listens on udp/${port}: it answers ICMP port unreachable to ${formatIpv4(src)}`, null)
+    this.drop('closed-port', iface, frame, () => `nothing in ${who} listens on udp/${port}: it answers ICMP port unreachable to ${formatIpv4(src)}`, null)
     this.icmpError(iface, ip.buf.subarray(ip.off, ip.off + ip.totalLen), ICMP_DST_UNREACHABLE, 3, dst)
   }
 
@@ -885,7 +885,7 @@ export class IpStack {
     if (t instanceof WireError) return this.malformed(iface, frame, t)
     const src = ip.src
     const dst = ip.dst
-    if (!t.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, `the TCP checksum 0x${t.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${t.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the segment is discarded`, null)
+    if (!t.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => `the TCP checksum 0x${t.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${t.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the segment is discarded`, null)
     const now = this.scheduler.now
     const who = this.options.who
     const flags = t.flags
@@ -957,7 +957,7 @@ export class IpStack {
       return
     }
     if (flags & TCP_RST) {
-      this.drop('closed-port', iface, frame, `a RST from ${formatIpv4(src)}:${sport} for no connection of ${who} is ignored (a reset is never answered)`, null)
+      this.drop('closed-port', iface, frame, () => `a RST from ${formatIpv4(src)}:${sport} for no connection of ${who} is ignored (a reset is never answered)`, null)
       return
     }
     if ((flags & (TCP_SYN | TCP_ACK_FLAG)) === TCP_SYN && this.tcpListen.has(dport)) {
@@ -968,7 +968,7 @@ export class IpStack {
       conn.sndNxt = (conn.sndNxt + 1) >>> 0
       return
     }
-    if (fw !== null && !this.tcpListen.has(dport)) return this.firewallDrop(iface, frame, `TCP ${formatTcpFlags(flags)} from ${formatIpv4(src)}:${sport} to the closed port tcp/${dport}`, fw.ref)
+    if (fw !== null && !this.tcpListen.has(dport)) return this.firewallDrop(iface, frame, () => `TCP ${formatTcpFlags(flags)} from ${formatIpv4(src)}:${sport} to the closed port tcp/${dport}`, fw.ref)
     this.tcpClosed(iface, frame, ip, false)
   }
 
@@ -1013,7 +1013,7 @@ export class IpStack {
       flags & TCP_ACK_FLAG
         ? {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: t.ackNo, ackNo: 0, flags: TCP_RST, window: 0, urgent: 0, options: [], payload: EMPTY}
         : {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: 0, ackNo: (t.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: EMPTY}
-    if (!afterNat) this.drop('closed-port', iface, frame, `nothing on ${this.options.who} listens on tcp/${t.dstPort}: it answers ${formatIpv4(src)} with a RST (connection refused)`, null)
+    if (!afterNat) this.drop('closed-port', iface, frame, () => `nothing on ${this.options.who} listens on tcp/${t.dstPort}: it answers ${formatIpv4(src)} with a RST (connection refused)`, null)
     else if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'answered', reason: 'closed-port', text: `${this.options.who} answers with a RST, as Windows does for a closed port`, ref: iface.ref, frame})
     const packet = this.packet(src, IPPROTO_TCP, TCP_MIN_HEADER_LEN, undefined, undefined, (buf, off) => emitTcp(rst, new TcpPacket(buf, off, TCP_MIN_HEADER_LEN), dst, src), dst)
     if (packet !== null) this.output(packet, null)
@@ -1054,18 +1054,19 @@ export class IpStack {
   // -------------------------------------------------------------------------------------------
   // Drops and events
 
-  private firewallDrop(iface: StackInterface, frame: Uint8Array, what: string, ref: string): void {
+  private firewallDrop(iface: StackInterface, frame: Uint8Array, what: () => string, ref: string): void {
     const windows = this.options.os === 'windows'
-    this.drop('guest-firewall', iface, frame, `${windows ? 'Windows Firewall' : 'the firewall'} in ${this.options.who} silently drops ${what}: its default rules block unsolicited inbound traffic that no rule allows (no RST, no ICMP). Fix: allow the port inside the guest (${windows ? 'New-NetFirewallRule -Direction Inbound -LocalPort N -Protocol TCP -Action Allow' : 'firewall-cmd --add-port, ufw allow'}) and list it with \`hvnet vm set-guest VM --listen\`, or \`hvnet vm set-guest VM --firewall off\``, ref)
+    this.drop('guest-firewall', iface, frame, () => `${windows ? 'Windows Firewall' : 'the firewall'} in ${this.options.who} silently drops ${what()}: its default rules block unsolicited inbound traffic that no rule allows (no RST, no ICMP). Fix: allow the port inside the guest (${windows ? 'New-NetFirewallRule -Direction Inbound -LocalPort N -Protocol TCP -Action Allow' : 'firewall-cmd --add-port, ufw allow'}) and list it with \`hvnet vm set-guest VM --listen\`, or \`hvnet vm set-guest VM --firewall off\``, ref)
   }
 
   private malformed(iface: StackInterface, frame: Uint8Array, e: WireError): void {
-    this.drop('malformed', iface, frame, `${this.options.who} cannot read the frame (${e.layer} ${e.code} at byte ${e.offset}: ${e.message}) and discards it`, null)
+    this.drop('malformed', iface, frame, () => `${this.options.who} cannot read the frame (${e.layer} ${e.code} at byte ${e.offset}: ${e.message}) and discards it`, null)
   }
 
-  drop(reason: DropReason, iface: StackInterface, frame: Uint8Array, text: string, ref: string | null): void {
+  /** Counts the drop and, when recording, reports it; `text` is a thunk so nothing is formatted without a recorder. */
+  drop(reason: DropReason, iface: StackInterface, frame: Uint8Array, text: string | (() => string), ref: string | null): void {
     this.drops.count(reason)
-    if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'dropped', reason, text, ref: ref ?? iface.ref, frame})
+    if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'dropped', reason, text: typeof text === 'string' ? text : text(), ref: ref ?? iface.ref, frame})
   }
 
   emit(e: StackEvent): void {
