@@ -5,7 +5,7 @@ import {DHCPACK, DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DhcpServer} from '../dhcp
 import type {DhcpServerConfig} from '../dhcp/server.js'
 import {StepLog} from '../observe.js'
 import {TestLink} from '../testing/link.js'
-import {dhcpOf, ethOf, hostInterface, icmpOf, ip, ipOf, summary, tcpOf, vmConfig} from '../testing/stacks.js'
+import {defaultSwitchScope, dhcpOf, ethOf, hostInterface, icmpOf, ip, ipOf, summary, tcpOf, vmConfig} from '../testing/stacks.js'
 import {dhcpMessageType, formatIpv4, isLinkLocal, MAC_BROADCAST} from '../wire/index.js'
 import {APIPA_RETRY_MS, apipaAddress} from './dhcp-client.js'
 import {createGuestStack, GuestStack} from './guest.js'
@@ -16,22 +16,6 @@ const HOST_MAC = 0x00155d006a01
 const WEB_MAC = 0x00155d001701
 const DB_MAC = 0x00155d001702
 const DS = 'vEthernet (Default Switch)'
-
-function defaultSwitchScope(over: Partial<DhcpServerConfig> = {}): DhcpServerConfig {
-  return {
-    prefix: {address: ip('172.20.16.0'), length: 20},
-    rangeStart: ip('172.20.16.2'),
-    rangeEnd: ip('172.20.31.254'),
-    leaseSeconds: 86_400,
-    serverAddress: ip('172.20.16.1'),
-    serverMac: HOST_MAC,
-    router: ip('172.20.16.1'),
-    dns: [ip('172.20.16.1')],
-    place: {kind: 'host', name: DS},
-    ref: 'vswitch Default Switch.dhcp',
-    ...over,
-  }
-}
 
 /** The host's Default Switch vNIC (with its DHCP server) and guests on one link. */
 function defaultSwitchLab(guests: GuestStack[], scope: Partial<DhcpServerConfig> = {}, o: {server?: boolean} = {}) {

@@ -73,11 +73,13 @@ import {
   emitIpv4Header,
   emitTcp,
   emitUdp,
+  icmpv4BufferLen,
   formatIpProtocol,
   formatIpv4,
   formatMacTrace,
   formatTcpFlags,
   get16,
+  hex16,
   prefixMask,
   put16,
   put48,
@@ -412,7 +414,7 @@ export class IpStack {
   }
 
   private sendIcmp(dst: Ipv4Address, icmp: Icmpv4Repr, o: {ttl?: number; via?: string; src?: Ipv4Address} = {}): void {
-    const len = icmpLen(icmp)
+    const len = icmpv4BufferLen(icmp)
     const packet = this.packet(dst, IPPROTO_ICMP, len, o.ttl, o.via, (buf, off) => emitIcmpv4(icmp, new Icmpv4Packet(buf, off, len)), o.src)
     if (packet !== null) this.output(packet, o.via ?? null)
   }
@@ -630,7 +632,7 @@ export class IpStack {
   private ipInput(iface: StackInterface, frame: Uint8Array, off: number): void {
     const ip = Ipv4Packet.checked(frame, off, frame.length - off)
     if (ip instanceof WireError) return this.malformed(iface, frame, ip)
-    if (!ip.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => `the IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${ip.computeChecksum().toString(16).padStart(4, '0')}); the packet is discarded`, null)
+    if (!ip.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => badChecksumText('IPv4 header', ip.checksum, ip.computeChecksum(), 'packet'), null)
     const dst = ip.dst
     if (ip.protocol === IPPROTO_UDP && ip.payloadLen >= 8 && !ip.moreFrags && ip.fragOffset === 0) {
       const port = get16(frame, ip.payloadOffset + 2)
@@ -782,7 +784,7 @@ export class IpStack {
   private icmpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: StackFirewall | null): void {
     const icmp = Icmpv4Packet.checked(ip.buf, ip.payloadOffset, ip.payloadLen)
     if (icmp instanceof WireError) return this.malformed(iface, frame, icmp)
-    if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => `the ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${icmp.computeChecksum().toString(16).padStart(4, '0')}); the message is discarded`, null)
+    if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => badChecksumText('ICMP', icmp.checksum, icmp.computeChecksum(), 'message'), null)
     const now = this.scheduler.now
     const who = this.options.who
     const src = ip.src
@@ -829,7 +831,7 @@ export class IpStack {
     if (u instanceof WireError) return this.malformed(iface, frame, u)
     const src = ip.src
     const dst = ip.dst
-    if (!u.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => `the UDP checksum 0x${u.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${u.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the datagram is discarded`, null)
+    if (!u.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => badChecksumText('UDP', u.checksum, u.computeChecksum(src, dst), 'datagram'), null)
     const now = this.scheduler.now
     const who = this.options.who
     const port = u.dstPort
@@ -885,7 +887,7 @@ export class IpStack {
     if (t instanceof WireError) return this.malformed(iface, frame, t)
     const src = ip.src
     const dst = ip.dst
-    if (!t.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => `the TCP checksum 0x${t.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${t.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the segment is discarded`, null)
+    if (!t.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => badChecksumText('TCP', t.checksum, t.computeChecksum(src, dst), 'segment'), null)
     const now = this.scheduler.now
     const who = this.options.who
     const flags = t.flags
@@ -1037,7 +1039,7 @@ export class IpStack {
     const header: Ipv4Repr = {src: q.src, dst: q.dst, protocol: q.protocol, ttl: q.ttl, dscp: q.dscp, ecn: q.ecn, ident: q.ident, dontFrag: q.dontFrag, moreFrags: q.moreFrags, fragOffset: q.fragOffset, options: q.options().slice(), payloadLen: q.payloadLen}
     const repr: Icmpv4Repr = type === ICMP_TIME_EXCEEDED ? {kind: 'time-exceeded', code, quoted: {header, data}} : {kind: 'dst-unreachable', code, nextHopMtu: 0, quoted: {header, data}}
     // The quoted header is copied byte for byte, its checksum included.
-    const len = icmpLen(repr)
+    const len = icmpv4BufferLen(repr)
     const packet = this.packet(q.src, IPPROTO_ICMP, len, undefined, undefined, (buf, off) => {
       emitIcmpv4(repr, new Icmpv4Packet(buf, off, len))
       buf.set(invoking.subarray(0, q.headerLen), off + ICMP_HEADER_LEN)
@@ -1107,24 +1109,16 @@ export function isn(local: Ipv4Address, localPort: number, remote: Ipv4Address, 
   return h >>> 0
 }
 
+function badChecksumText(what: string, have: number, should: number, unit: string): string {
+  return `the ${what} checksum ${hex16(have)} is wrong (should be ${hex16(should)}); the ${unit} is discarded`
+}
+
 function onLink(iface: StackInterface, a: Ipv4Address): boolean {
   for (const x of iface.addresses) {
     const m = prefixMask(x.prefixLength)
     if (((x.address & m) >>> 0) === ((a & m) >>> 0)) return true
   }
   return false
-}
-
-function icmpLen(r: Icmpv4Repr): number {
-  switch (r.kind) {
-    case 'echo-request':
-    case 'echo-reply':
-    case 'other':
-      return ICMP_HEADER_LEN + r.data.length
-    case 'dst-unreachable':
-    case 'time-exceeded':
-      return ICMP_HEADER_LEN + IP_MIN_HEADER_LEN + r.quoted.header.options.length + r.quoted.data.length
-  }
 }
 
 /**
