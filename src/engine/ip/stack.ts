@@ -61,6 +61,7 @@ import {
   TCP_ACK_FLAG,
   TCP_FIN,
   TCP_MIN_HEADER_LEN,
+  TCP_PSH,
   TCP_RST,
   TCP_SYN,
   TcpPacket,
@@ -159,12 +160,13 @@ export type StackEvent =
   | {
       readonly kind: 'tcp'
       readonly timeMs: TimeMs
-      /** connected: our SYN was answered (connectTcp); open: a probe's SYN was answered (sendTcpSyn); accepted: a listening port completed a handshake. */
-      readonly state: 'connected' | 'open' | 'refused' | 'accepted' | 'reset' | 'closed'
+      /** connected: our SYN was answered (connectTcp); open: a probe's SYN was answered (sendTcpSyn); accepted: a listening port completed a handshake; data: bytes arrived (`bytes`). */
+      readonly state: 'connected' | 'open' | 'refused' | 'accepted' | 'reset' | 'closed' | 'data'
       readonly local: Ipv4Address
       readonly localPort: number
       readonly remote: Ipv4Address
       readonly remotePort: number
+      readonly bytes?: number
     }
   /** A packet this stack originated could not leave: no route, no address, or ARP gave up. */
   | {readonly kind: 'send-failed'; readonly timeMs: TimeMs; readonly reason: 'no-route' | 'arp-unresolved' | 'no-address'; readonly dst: Ipv4Address}
@@ -369,6 +371,15 @@ export class IpStack {
   /** A bare SYN probe: a SYN-ACK is answered with RST (as a port scanner does) and reported `open`. */
   sendTcpSyn(dst: Ipv4Address, dstPort: number, o: {srcPort?: number; via?: string} = {}): number {
     return this.openTcp(dst, dstPort, o, true)
+  }
+
+  /** Sends `payload` (PSH, ACK) on an established connection; false when there is none. The peer acknowledges it. */
+  sendTcpData(remote: Ipv4Address, remotePort: number, localPort: number, payload: Uint8Array): boolean {
+    const c = this.conns.get(connKey(remote, remotePort, localPort))
+    if (c === undefined || c.state !== 'established') return false
+    this.sendSegment(c, TCP_PSH | TCP_ACK_FLAG, payload)
+    c.sndNxt = (c.sndNxt + payload.length) >>> 0
+    return true
   }
 
   /** Closes an established connection with FIN. */
@@ -1000,6 +1011,7 @@ export class IpStack {
     }
     if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'delivered', reason: 'tcp-data', text: `${who} receives ${dataLen} bytes on tcp/${c.localPort} and acknowledges them`, ref: iface.ref, frame})
     this.sendSegment(c, TCP_ACK_FLAG, EMPTY)
+    this.emit({kind: 'tcp', timeMs: this.scheduler.now, state: 'data', local: c.local, localPort: c.localPort, remote: c.remote, remotePort: c.remotePort, bytes: dataLen})
   }
 
   /** RFC 9293 3.10.7.1: a closed port answers RST (never to a RST). */
