@@ -412,8 +412,9 @@ export class IpStack {
     const r = this.routeFor(dst, o.via ?? null)
     const local = r === null ? 0 : r.iface.sourceFor(r.nextHop)
     const c: TcpConn = {state: 'syn-sent', local, localPort: srcPort, remote: dst, remotePort: dstPort, sndNxt: isn(local, srcPort, dst, dstPort), rcvNxt: 0, probe}
-    this.conns.set(connKey(dst, dstPort, srcPort), c)
-    this.sendSegment(c, TCP_SYN, EMPTY, o.via ?? null)
+    const key = connKey(dst, dstPort, srcPort)
+    this.conns.set(key, c)
+    if (!this.sendSegment(c, TCP_SYN, EMPTY, o.via ?? null)) this.conns.delete(key)
     c.sndNxt = (c.sndNxt + 1) >>> 0
     return srcPort
   }
@@ -430,11 +431,14 @@ export class IpStack {
     if (packet !== null) this.output(packet, o.via ?? null)
   }
 
-  private sendSegment(c: TcpConn, flags: number, payload: Uint8Array, via: string | null = null): void {
+  /** False when the segment could not be built (no route, no address: a `send-failed` event says which). */
+  private sendSegment(c: TcpConn, flags: number, payload: Uint8Array, via: string | null = null): boolean {
     const repr: TcpRepr = {srcPort: c.localPort, dstPort: c.remotePort, seqNo: c.sndNxt, ackNo: flags & TCP_ACK_FLAG ? c.rcvNxt : 0, flags, window: TCP_WINDOW, urgent: 0, options: flags & TCP_SYN ? [{kind: 'mss', mss: TCP_MSS}] : [], payload}
     const len = tcpBufferLen(repr)
     const packet = this.packet(c.remote, IPPROTO_TCP, len, undefined, via ?? undefined, (buf, off, src) => emitTcp(repr, new TcpPacket(buf, off, len), src, c.remote), c.local === 0 ? undefined : c.local)
-    if (packet !== null) this.output(packet, via)
+    if (packet === null) return false
+    this.output(packet, via)
+    return true
   }
 
   /**
@@ -452,7 +456,7 @@ export class IpStack {
         if (source === 0) return this.sendFailed('no-address', dst, `${this.options.who} cannot send to ${formatIpv4(dst)}: ${r.iface.alias} has no IPv4 address`)
       }
     }
-    const repr: Ipv4Repr = {src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: this.options.os === 'windows' ? false : protocol === IPPROTO_TCP, moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: l4Len}
+    const repr: Ipv4Repr = {src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: protocol === IPPROTO_TCP || (protocol === IPPROTO_UDP && this.options.os === 'linux'), moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: l4Len}
     const buf = new Uint8Array(IP_MIN_HEADER_LEN + l4Len)
     emitIpv4Header(repr, buf, 0)
     write(buf, IP_MIN_HEADER_LEN, source)
@@ -737,6 +741,11 @@ export class IpStack {
     buf[o + IP_TTL] = ttl - 1
     put16(buf, o + IP_CHECKSUM, checksumAdjust(get16(buf, o + IP_CHECKSUM), oldWord, get16(buf, o + IP_TTL)))
     if (this.rec !== null) {
+      // The frame as it leaves, as far as known now: the destination MAC waits for ARP when not cached.
+      const known = egress.arp.lookup(nextHop, this.scheduler.now)
+      put48(buf, 0, known.kind === 'found' ? known.value : 0)
+      put48(buf, 6, egress.mac)
+      put16(buf, 12, ETHERTYPE_IPV4)
       const v = new Ipv4Packet(buf, o, ipLen)
       const via = nextHop === v.dst ? 'directly (on-link)' : `via the gateway ${formatIpv4(nextHop)}`
       const fwd = why === 'translated' ? 'the NAT translated it, so it is routed whatever the Forwarding setting' : `Forwarding is enabled on ${ingress.alias === egress.alias ? ingress.alias : `${ingress.alias} and ${egress.alias}`}`
