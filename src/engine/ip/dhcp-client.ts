@@ -14,6 +14,8 @@
 //     and halfway to expiry; at expiry the address is removed and discovery starts again.
 // Windows sets the BROADCAST flag (since Vista); Linux (dhclient, systemd-networkd) does not.
 // The APIPA address is not ARP-probed for conflicts: every address derived from a MAC differs.
+// A running client always has a timer pending (renewal at T1, or the next DISCOVER on APIPA), so
+// callers run the scheduler with a time limit (`run({untilMs})`, `advance`), never until idle.
 import type {Scheduler, TimeMs} from '../clock.js'
 import {DHCPACK, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPREQUEST, durationText} from '../dhcp/server.js'
 import {

@@ -20,6 +20,7 @@
 //
 // hvnet decisions (README "Guests and the host"):
 //   - Weak host receive: a packet for any of the stack's addresses is accepted on any interface.
+//     (Windows Vista+ defaults to the strong host model; hvnet does not model it, see README.)
 //   - Forwarding needs Forwarding enabled on both the ingress and the egress interface; a packet
 //     the NAT hook translates is routed whatever the setting (WinNAT does that itself).
 //   - Fragments are not reassembled: a fragment addressed to the stack is dropped `malformed`.
