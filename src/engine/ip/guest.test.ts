@@ -181,6 +181,22 @@ describe('GuestStack: DHCP', () => {
     assert.ok(events.some((e) => e.kind === 'echo-reply' && e.from === ip('172.20.16.1')))
   })
 
+  it('a lease from another network is refused with DHCPNAK when rebinding, and the guest starts over', () => {
+    const sched = new Scheduler(10_000)
+    const web = guest(sched, 'web', WEB_MAC)
+    const {link} = defaultSwitchLab([web])
+    const log = new StepLog()
+    web.stack.rec = log
+    // The VM was moved from a network whose server (192.168.50.1) gave it 192.168.50.10; T1 and T2 have passed.
+    web.importState({dhcp: {state: 'bound', address: '192.168.50.10', prefixLength: 24, router: null, dns: [], server: '192.168.50.1', leaseSeconds: 86_400, boundAtMs: 0, t1Ms: 5_000, t2Ms: 9_000, expiresAtMs: 86_400_000}, arp: {}})
+    assert.equal(formatIpv4(web.iface.primary), '192.168.50.10')
+    sched.run({untilMs: 20_000})
+    const kinds = link.frames.filter((f) => /DHCP/.test(summary(f.frame))).map((f) => summary(f.frame).replace(/^.*DHCP (\w+).*$/, '$1'))
+    assert.deepEqual(kinds.slice(0, 6), ['REQUEST', 'NAK', 'DISCOVER', 'OFFER', 'REQUEST', 'ACK'])
+    assert.ok(log.steps.some((s) => s.reason === 'dhcp-nak' && /refuses web's request \(DHCPNAK\)/.test(s.text)))
+    assert.equal(formatIpv4(web.iface.primary), '172.20.16.2')
+  })
+
   it('exports and imports its lease: a later command resumes BOUND with the same timers', () => {
     const sched = new Scheduler()
     const web = guest(sched, 'web', WEB_MAC)
