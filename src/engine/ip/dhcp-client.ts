@@ -81,7 +81,7 @@ export function apipaAddress(mac: Mac): Ipv4Address {
   put48(b, 0, mac)
   let h = 0x811c9dc5
   for (const x of b) h = Math.imul(h ^ x, 0x01000193)
-  return (0xa9fe_0100 + ((h >>> 0) % (254 * 256 - 256))) >>> 0
+  return (0xa9fe_0100 + ((h >>> 0) % (254 * 256))) >>> 0
 }
 
 export class DhcpClient implements DhcpClientPort {

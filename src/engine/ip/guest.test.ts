@@ -156,6 +156,11 @@ describe('GuestStack: DHCP', () => {
     assert.match(log.steps.find((s) => s.reason === 'no-answer')!.text, /APIPA address 169\.254\.\d+\.\d+\/16, derived from its MAC, as Windows does/)
     assert.equal(apipaAddress(WEB_MAC), apipa, 'deterministic')
     assert.notEqual(apipaAddress(DB_MAC), apipa)
+    // Over many MACs, every address lands in RFC 3927's 169.254.1.0-169.254.254.255.
+    for (let m = 0; m < 5000; m++) {
+      const a = apipaAddress(0x00155d000000 + m * 7919)
+      assert.ok(a >= ip('169.254.1.0') && a <= ip('169.254.254.255'), formatIpv4(a))
+    }
     // A DHCP server appears; the next DISCOVER (5 minutes on) finds it.
     host.attachDhcpServer(DS, server)
     sched.run({untilMs: 28_000 + APIPA_RETRY_MS + 1_000})
