@@ -662,6 +662,7 @@ export class NatCore implements NatHook {
       const eif = proto === PROTO_TCP ? o.tcpEif : o.udpEif
       const byStatic = st >= 0 && prefixHas(o.statics[st].remoteExternalPrefix, rsrc)
       if (!eif && !byStatic && !t.mappingHasRemote(m, rsrc)) {
+        if (st >= 0) return this.refuseStatic(o, o.statics[st], proto, dst, dport, rsrc)
         const what = `${formatIpv4(t.mIntAddr[m])}:${t.mIntPort[m]}`
         this.filteredText = `${o.cfg.name} filters ${protoName(proto)} from ${formatIpv4(rsrc)}:${rsport} to ${formatIpv4(dst)}:${dport}: ${what} has not sent to ${formatIpv4(rsrc)} (${proto === PROTO_TCP ? 'Tcp' : 'Udp'}FilteringBehavior AddressDependentFiltering)`
         this.filteredRef = o.cfg.ref
@@ -684,13 +685,13 @@ export class NatCore implements NatHook {
         return t.addSession(m, rsrc, rsport, rsrc, rsport, now, o.nextId++)
       }
     }
-    if (refused !== null) {
-      const {o, x} = refused
-      this.filteredText = `${o.cfg.name} static mapping ${x.id} admits ${protoName(proto)} to ${formatIpv4(dst)}:${dport} only from ${formatIpv4(x.remoteExternalPrefix.address)}/${x.remoteExternalPrefix.length}, not from ${formatIpv4(rsrc)} (RemoteExternalIPAddressPrefix)`
-      this.filteredRef = x.ref
-      return FILTERED
-    }
-    return NONE
+    return refused === null ? NONE : this.refuseStatic(refused.o, refused.x, proto, dst, dport, rsrc)
+  }
+
+  private refuseStatic(o: NatObject, x: NatStaticMapping, proto: number, dst: number, dport: number, rsrc: number): number {
+    this.filteredText = `${o.cfg.name} static mapping ${x.id} admits ${protoName(proto)} to ${formatIpv4(dst)}:${dport} only from ${formatIpv4(x.remoteExternalPrefix.address)}/${x.remoteExternalPrefix.length}, not from ${formatIpv4(rsrc)} (RemoteExternalIPAddressPrefix)`
+    this.filteredRef = x.ref
+    return FILTERED
   }
 
   /**
