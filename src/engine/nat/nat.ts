@@ -214,8 +214,8 @@ export class NatCore implements NatHook {
     })
     const remap = old.map((o) => next.findIndex((n) => n.cfg.name.toLowerCase() === o.cfg.name.toLowerCase() && n.cfg.internalPrefix.address === o.cfg.internalPrefix.address && n.cfg.internalPrefix.length === o.cfg.internalPrefix.length))
     const t = this.t
-    for (let s = 0; s < t.sHigh; s++) if (t.sProto[s] !== 0 && remap[t.sNat[s]] < 0) this.expire(s)
-    for (let s = 0; s < t.sHigh; s++) if (t.sProto[s] !== 0) t.sNat[s] = remap[t.sNat[s]]
+    for (let s = 0; s < t.sHigh; s++) if (t.sProto(s) !== 0 && remap[t.sNat(s)] < 0) this.expire(s)
+    for (let s = 0; s < t.sHigh; s++) if (t.sProto(s) !== 0) t.setNat(s, remap[t.sNat(s)])
     const demoted: number[] = []
     for (let m = 0; m < t.mHigh; m++) {
       if (t.mProto[m] === 0) continue
@@ -269,7 +269,7 @@ export class NatCore implements NatHook {
       const dport = (p[hl + 2] << 8) | p[hl + 3]
       const t = this.t
       let s = t.findSessionInt(proto, src, sport, dst, dport)
-      if (s >= 0 && t.sExpires[s] <= now) {
+      if (s >= 0 && t.sExpires(s) <= now) {
         this.expire(s)
         s = -1
       }
@@ -282,8 +282,8 @@ export class NatCore implements NatHook {
       if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], true, now)
       else this.setExpiry(s, now + o.udpMs)
       const before = rec === null ? null : p.slice(0, total)
-      const extAddr = t.sExtAddr[s]
-      const extPort = t.sExtPort[s]
+      const extAddr = t.sExtAddr(s)
+      const extPort = t.sExtPort(s)
       const cs = hl + (proto === PROTO_UDP ? 6 : 16)
       let c = (p[cs] << 8) | p[cs + 1]
       if (proto === PROTO_TCP || c !== 0) {
@@ -329,7 +329,7 @@ export class NatCore implements NatHook {
       const dport = (p[hl + 2] << 8) | p[hl + 3]
       const t = this.t
       let s = t.findSessionExt(proto, dst, dport, src, sport)
-      if (s >= 0 && t.sExpires[s] <= now) {
+      if (s >= 0 && t.sExpires(s) <= now) {
         this.expire(s)
         s = -1
       }
@@ -340,11 +340,11 @@ export class NatCore implements NatHook {
         if (s === NONE) return this.notMapped(proto, dst, dport, src, sport)
         created = true
       }
-      const o = this.objects[t.sNat[s]]
+      const o = this.objects[t.sNat(s)]
       if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], false, now)
       else if (created || o.udpInboundRefresh) this.setExpiry(s, now + o.udpMs)
       const before = rec === null ? null : p.slice(0, total)
-      this.rewriteL4(p, hl, proto, t.sInDstAddr[s], t.sInDstPort[s], t.sIntAddr[s], t.sIntPort[s])
+      this.rewriteL4(p, hl, proto, t.sInDstAddr(s), t.sInDstPort(s), t.sIntAddr(s), t.sIntPort(s))
       if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
       return TRANSLATED
     }
@@ -365,8 +365,8 @@ export class NatCore implements NatHook {
     const t = this.t
     let next = Infinity
     for (let s = 0; s < t.sHigh; s++) {
-      if (t.sProto[s] === 0) continue
-      const e = t.sExpires[s]
+      if (t.sProto(s) === 0) continue
+      const e = t.sExpires(s)
       if (e <= now) this.expire(s)
       else if (e < next) next = e
     }
@@ -391,26 +391,26 @@ export class NatCore implements NatHook {
     const t = this.t
     const out: NatSession[] = []
     for (let s = 0; s < t.sHigh; s++) {
-      if (t.sProto[s] === 0) continue
-      const o = this.objects[t.sNat[s]]
+      if (t.sProto(s) === 0) continue
+      const o = this.objects[t.sNat(s)]
       if (natName !== undefined && o.cfg.name.toLowerCase() !== natName.toLowerCase()) continue
-      const st = t.mStatic[t.sMap[s]]
+      const st = t.mStatic[t.sMap(s)]
       out.push({
         natName: o.cfg.name,
-        id: t.sId[s],
-        protocol: t.sProto[s],
-        creationTime: t.sCreated[s],
-        internalSourceAddress: t.sIntAddr[s],
-        internalSourcePort: t.sIntPort[s],
-        internalDestinationAddress: t.sInDstAddr[s],
-        internalDestinationPort: t.sInDstPort[s],
-        externalSourceAddress: t.sExtAddr[s],
-        externalSourcePort: t.sExtPort[s],
-        externalDestinationAddress: t.sRemAddr[s],
-        externalDestinationPort: t.sRemPort[s],
+        id: t.sId(s),
+        protocol: t.sProto(s),
+        creationTime: t.sCreated(s),
+        internalSourceAddress: t.sIntAddr(s),
+        internalSourcePort: t.sIntPort(s),
+        internalDestinationAddress: t.sInDstAddr(s),
+        internalDestinationPort: t.sInDstPort(s),
+        externalSourceAddress: t.sExtAddr(s),
+        externalSourcePort: t.sExtPort(s),
+        externalDestinationAddress: t.sRemAddr(s),
+        externalDestinationPort: t.sRemPort(s),
         state: this.stateName(s),
-        expiresAt: t.sExpires[s],
-        timeLeftS: Math.max(0, (t.sExpires[s] - now) / 1000),
+        expiresAt: t.sExpires(s),
+        timeLeftS: Math.max(0, (t.sExpires(s) - now) / 1000),
         staticMappingId: st >= 0 ? o.statics[st].id : null,
       })
     }
@@ -442,24 +442,24 @@ export class NatCore implements NatHook {
     const t = this.t
     const sessions: NatSessionRecord[] = []
     for (let s = 0; s < t.sHigh; s++) {
-      if (t.sProto[s] === 0) continue
-      const o = this.objects[t.sNat[s]]
-      const st = t.mStatic[t.sMap[s]]
+      if (t.sProto(s) === 0) continue
+      const o = this.objects[t.sNat(s)]
+      const st = t.mStatic[t.sMap(s)]
       sessions.push({
         nat: o.cfg.name,
-        id: t.sId[s],
-        protocol: t.sProto[s],
-        internalSource: formatIpv4(t.sIntAddr[s]),
-        internalSourcePort: t.sIntPort[s],
-        internalDestination: formatIpv4(t.sInDstAddr[s]),
-        internalDestinationPort: t.sInDstPort[s],
-        externalSource: formatIpv4(t.sExtAddr[s]),
-        externalSourcePort: t.sExtPort[s],
-        externalDestination: formatIpv4(t.sRemAddr[s]),
-        externalDestinationPort: t.sRemPort[s],
-        tcpState: t.sState[s],
-        creationTime: t.sCreated[s],
-        expiresAt: t.sExpires[s],
+        id: t.sId(s),
+        protocol: t.sProto(s),
+        internalSource: formatIpv4(t.sIntAddr(s)),
+        internalSourcePort: t.sIntPort(s),
+        internalDestination: formatIpv4(t.sInDstAddr(s)),
+        internalDestinationPort: t.sInDstPort(s),
+        externalSource: formatIpv4(t.sExtAddr(s)),
+        externalSourcePort: t.sExtPort(s),
+        externalDestination: formatIpv4(t.sRemAddr(s)),
+        externalDestinationPort: t.sRemPort(s),
+        tcpState: t.sState(s),
+        creationTime: t.sCreated(s),
+        expiresAt: t.sExpires(s),
         staticMappingId: st >= 0 ? o.statics[st].id : null,
       })
     }
@@ -493,7 +493,7 @@ export class NatCore implements NatHook {
         m = t.addMapping(n, r.protocol, intAddr, r.internalSourcePort, extAddr, r.externalSourcePort, st)
       }
       const s = t.addSession(m, parseIpv4Address(r.externalDestination) as number, r.externalDestinationPort, parseIpv4Address(r.internalDestination) as number, r.internalDestinationPort, r.creationTime, r.id)
-      t.sState[s] = r.tcpState
+      t.setState(s, r.tcpState)
       this.setExpiry(s, r.expiresAt)
     }
   }
@@ -509,14 +509,14 @@ export class NatCore implements NatHook {
   }
 
   private setExpiry(s: number, at: number): void {
-    this.t.sExpires[s] = at
+    this.t.setExpires(s, at)
     if (at < this.nextDue) this.nextDue = at
   }
 
   /** Frees a session, its mapping when it was the last, and the mapping's port. */
   private expire(s: number): void {
     const t = this.t
-    const m = t.sMap[s]
+    const m = t.sMap(s)
     const proto = t.mProto[m]
     const addr = t.mExtAddr[m]
     const port = t.mExtPort[m]
@@ -529,8 +529,8 @@ export class NatCore implements NatHook {
     const t = this.t
     let s = t.mFirst[m]
     while (s >= 0) {
-      const next = t.sNext[s]
-      if (t.sExpires[s] <= now) {
+      const next = t.sNext(s)
+      if (t.sExpires(s) <= now) {
         const last = t.mRefs[m] === 1
         this.expire(s)
         if (last) return false
@@ -547,21 +547,21 @@ export class NatCore implements NatHook {
    */
   private tcpSeen(s: number, flags: number, outbound: boolean, now: number): void {
     const t = this.t
-    let st = t.sState[s]
+    let st = t.sState(s)
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (st & (TCP_FIN_SEEN | TCP_RST_SEEN)) !== 0) st = 0
     if ((flags & TCP_RST) !== 0) st |= TCP_RST_SEEN
     if ((flags & TCP_FIN) !== 0) st |= TCP_FIN_SEEN
     if ((flags & TCP_SYN) !== 0) st |= outbound ? TCP_SYN_OUT : TCP_SYN_IN
     else if ((flags & TCP_ACK) !== 0 && (st & (TCP_SYN_OUT | TCP_SYN_IN)) === (TCP_SYN_OUT | TCP_SYN_IN)) st |= TCP_ESTABLISHED
-    t.sState[s] = st
-    const o = this.objects[t.sNat[s]]
+    t.setState(s, st)
+    const o = this.objects[t.sNat(s)]
     this.setExpiry(s, now + ((st & (TCP_ESTABLISHED | TCP_FIN_SEEN | TCP_RST_SEEN)) === TCP_ESTABLISHED ? o.tcpEstablishedMs : o.tcpTransientMs))
   }
 
   private stateName(s: number): NatSession['state'] {
     const t = this.t
-    if (t.sProto[s] !== PROTO_TCP) return 'active'
-    const st = t.sState[s]
+    if (t.sProto(s) !== PROTO_TCP) return 'active'
+    const st = t.sState(s)
     if ((st & (TCP_FIN_SEEN | TCP_RST_SEEN)) !== 0) return 'closing'
     return (st & TCP_ESTABLISHED) !== 0 ? 'established' : 'opening'
   }
@@ -752,7 +752,7 @@ export class NatCore implements NatHook {
       const id = get16(p, hl + 4)
       const t = this.t
       let s = t.findSessionInt(PROTO_ICMP, src, id, dst, 0)
-      if (s >= 0 && t.sExpires[s] <= now) {
+      if (s >= 0 && t.sExpires(s) <= now) {
         this.expire(s)
         s = -1
       }
@@ -764,8 +764,8 @@ export class NatCore implements NatHook {
       }
       this.setExpiry(s, now + o.icmpMs)
       const before = rec === null ? null : p.slice(0, total)
-      set32(p, 12, t.sExtAddr[s], 10)
-      set16(p, hl + 4, t.sExtPort[s], hl + 2)
+      set32(p, 12, t.sExtAddr(s), 10)
+      set16(p, hl + 4, t.sExtPort(s), hl + 2)
       fixZeroIcmpSum(p, hl, total)
       if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
       return TRANSLATED
@@ -784,7 +784,7 @@ export class NatCore implements NatHook {
     const t = this.t
     const id = get16(p, hl + 4)
     let s = t.findSessionExt(PROTO_ICMP, dst, id, src, 0)
-    if (s >= 0 && t.sExpires[s] <= now) {
+    if (s >= 0 && t.sExpires(s) <= now) {
       this.expire(s)
       s = -1
     }
@@ -797,10 +797,10 @@ export class NatCore implements NatHook {
       }
       return this.notMapped(PROTO_ICMP, dst, id, src, 0)
     }
-    const o = this.objects[t.sNat[s]]
+    const o = this.objects[t.sNat(s)]
     const before = rec === null ? null : p.slice(0, total)
-    set32(p, 16, t.sIntAddr[s], 10)
-    set16(p, hl + 4, t.sIntPort[s], hl + 2)
+    set32(p, 16, t.sIntAddr(s), 10)
+    set16(p, hl + 4, t.sIntPort(s), hl + 2)
     fixZeroIcmpSum(p, hl, total)
     if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, false))
     return TRANSLATED
@@ -841,14 +841,14 @@ export class NatCore implements NatHook {
     }
     const t = this.t
     const s = inbound ? t.findSessionExt(qproto, qsrc, qsport, qdst, qdport) : t.findSessionInt(qproto, qdst, qdport, qsrc, qsport)
-    if (s < 0 || t.sExpires[s] <= now) return miss('about a flow it has no session for')
+    if (s < 0 || t.sExpires(s) <= now) return miss('about a flow it has no session for')
     const before = rec === null ? null : p.slice(0, total)
     const ic = hl + 2
     // New quoted endpoints: inbound, the quoted packet becomes the one the VM sent; outbound, the one the remote sent.
-    const nsa = inbound ? t.sIntAddr[s] : t.sRemAddr[s]
-    const nsp = inbound ? t.sIntPort[s] : t.sRemPort[s]
-    const nda = inbound ? t.sInDstAddr[s] : t.sExtAddr[s]
-    const ndp = inbound ? t.sInDstPort[s] : t.sExtPort[s]
+    const nsa = inbound ? t.sIntAddr(s) : t.sRemAddr(s)
+    const nsp = inbound ? t.sIntPort(s) : t.sRemPort(s)
+    const nda = inbound ? t.sInDstAddr(s) : t.sExtAddr(s)
+    const ndp = inbound ? t.sInDstPort(s) : t.sExtPort(s)
     if (qproto === PROTO_ICMP) {
       // The quoted echo request: its id and its checksum (no pseudo-header).
       if (qt + 4 <= total) set16(p, qt + 2, checksumAdjust(get16(p, qt + 2), qsport, nsp), ic)
@@ -869,10 +869,10 @@ export class NatCore implements NatHook {
     set16(p, q + 10, checksumAdjust32(checksumAdjust32(get16(p, q + 10), qsrc, nsa), qdst, nda), ic)
     set32(p, q + 12, nsa, ic)
     set32(p, q + 16, nda, ic)
-    if (inbound) set32(p, 16, t.sIntAddr[s], 10)
-    else set32(p, 12, t.sExtAddr[s], 10)
-    const o = this.objects[t.sNat[s]]
-    if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, {ref: `${o.cfg.ref} session ${t.sId[s]}`, why: `ICMP error about session ${t.sId[s]}`})
+    if (inbound) set32(p, 16, t.sIntAddr(s), 10)
+    else set32(p, 12, t.sExtAddr(s), 10)
+    const o = this.objects[t.sNat(s)]
+    if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, {ref: `${o.cfg.ref} session ${t.sId(s)}`, why: `ICMP error about session ${t.sId(s)}`})
     return TRANSLATED
   }
 
@@ -906,7 +906,7 @@ export class NatCore implements NatHook {
     if (t.findMappingExt(proto, dst, dport) < 0 && !this.hasStatic(proto, dst, dport)) return PASS
     const o = this.objects[n]
     let a = t.findSessionInt(proto, src, sport, dst, dport)
-    if (a >= 0 && t.sExpires[a] <= now) {
+    if (a >= 0 && t.sExpires(a) <= now) {
       this.expire(a)
       a = -1
     }
@@ -916,10 +916,10 @@ export class NatCore implements NatHook {
       if (a < 0) return this.exhausted(o, proto, src, sport)
       createdA = true
     }
-    const xa = t.sExtAddr[a]
-    const xp = t.sExtPort[a]
+    const xa = t.sExtAddr(a)
+    const xp = t.sExtPort(a)
     let b = t.findSessionExt(proto, dst, dport, xa, xp)
-    if (b >= 0 && t.sExpires[b] <= now) {
+    if (b >= 0 && t.sExpires(b) <= now) {
       this.expire(b)
       b = -1
     }
@@ -935,11 +935,11 @@ export class NatCore implements NatHook {
       this.tcpSeen(b, p[hl + 13], false, now)
     } else {
       this.setExpiry(a, now + o.udpMs)
-      const ob = this.objects[t.sNat[b]]
+      const ob = this.objects[t.sNat(b)]
       if (createdB || ob.udpInboundRefresh) this.setExpiry(b, now + ob.udpMs)
     }
     const before = rec === null ? null : p.slice(0, total)
-    this.rewriteL4(p, hl, proto, xa, xp, t.sIntAddr[b], t.sIntPort[b])
+    this.rewriteL4(p, hl, proto, xa, xp, t.sIntAddr(b), t.sIntPort(b))
     if (before !== null && rec !== null) {
       const rb = this.sessionRef(b, createdB)
       const ra = this.sessionRef(a, createdA)
@@ -961,12 +961,12 @@ export class NatCore implements NatHook {
 
   private sessionRef(s: number, created: boolean): {ref: string; why: string} {
     const t = this.t
-    const o = this.objects[t.sNat[s]]
-    const st = t.mStatic[t.sMap[s]]
-    const id = t.sId[s]
+    const o = this.objects[t.sNat(s)]
+    const st = t.mStatic[t.sMap(s)]
+    const id = t.sId(s)
     if (created && st >= 0) return {ref: o.statics[st].ref, why: `static mapping ${o.statics[st].id}, new session ${id}`}
-    const preserved = t.sIntPort[s] === t.sExtPort[s] ? 'preserved' : 'changed'
-    const what = t.sProto[s] === PROTO_ICMP ? `query id ${preserved}` : `port ${preserved}`
+    const preserved = t.sIntPort(s) === t.sExtPort(s) ? 'preserved' : 'changed'
+    const what = t.sProto(s) === PROTO_ICMP ? `query id ${preserved}` : `port ${preserved}`
     return {ref: `${o.cfg.ref} session ${id}`, why: created ? `new session ${id}, ${what}` : `session ${id}`}
   }
 
