@@ -28,7 +28,7 @@ import {checksumAdjust, checksumAdjust32} from '../wire/checksum.js'
 import {WireError} from '../wire/error.js'
 import {formatIpv4, parseIpv4Address, prefixMask} from '../wire/ipv4-address.js'
 import {DEFAULT_PORT_END, DEFAULT_PORT_START, PortPool} from './pool.js'
-import {set16, set32} from './rewrite.js'
+import {addToChecksum, set16, set32, sumDelta32} from './rewrite.js'
 import {NatTables, TCP_ESTABLISHED, TCP_FIN_SEEN, TCP_RST_SEEN, TCP_SYN_IN, TCP_SYN_OUT} from './table.js'
 
 const PROTO_ICMP = 1
@@ -263,45 +263,57 @@ export class NatCore implements NatHook {
       return this.drop('nat-no-mapping', `${o.cfg.name} does not translate IP fragments after the first (hvnet's NAT does not reassemble)`, o.cfg.ref)
     }
     const proto = p[9]
-    if (proto === PROTO_UDP || proto === PROTO_TCP) {
-      if (total - hl < (proto === PROTO_UDP ? 8 : 20)) return this.drop('nat-no-mapping', `${o.cfg.name} cannot translate a ${protoName(proto)} packet too short to carry its ports`, o.cfg.ref)
-      const sport = (p[hl] << 8) | p[hl + 1]
-      const dport = (p[hl + 2] << 8) | p[hl + 3]
-      const t = this.t
-      let s = t.findSessionInt(proto, src, sport, dst, dport)
-      if (s >= 0 && t.sExpires(s) <= now) {
-        this.expire(s)
-        s = -1
-      }
-      let created = false
-      if (s < 0) {
-        s = this.openOutbound(n, proto, src, sport, dst, dport, egress.address, now)
-        if (s < 0) return this.exhausted(o, proto, src, sport)
-        created = true
-      }
-      if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], true, now)
-      else this.setExpiry(s, now + o.udpMs)
-      const before = rec === null ? null : p.slice(0, total)
-      const extAddr = t.sExtAddr(s)
-      const extPort = t.sExtPort(s)
-      const cs = hl + (proto === PROTO_UDP ? 6 : 16)
-      let c = (p[cs] << 8) | p[cs + 1]
-      if (proto === PROTO_TCP || c !== 0) {
-        c = checksumAdjust32(c, src, extAddr)
-        if (extPort !== sport) c = checksumAdjust(c, sport, extPort)
-        if (c === 0 && proto === PROTO_UDP) c = 0xffff
-        p[cs] = c >>> 8
-        p[cs + 1] = c
-      }
-      set32(p, 12, extAddr, 10)
-      p[hl] = extPort >>> 8
-      p[hl + 1] = extPort
-      if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
-      return TRANSLATED
-    }
+    if (proto === PROTO_UDP || proto === PROTO_TCP) return this.outboundL4(p, hl, total, n, proto, src, dst, egress.address, now, rec)
     if (proto === PROTO_ICMP) return this.outboundIcmp(p, hl, total, n, src, dst, egress, now, rec)
     // Choice: WinNAT documents TCP, UDP and ICMP only; other protocols are not translated.
     return this.drop('nat-no-mapping', `${o.cfg.name} translates TCP, UDP and ICMP only; IP protocol ${proto} is not translated`, o.cfg.ref)
+  }
+
+  /** The hot path: a TCP/UDP packet leaving a NAT's internal prefix (kept small for V8's inliner). */
+  private outboundL4(p: Uint8Array, hl: number, total: number, n: number, proto: number, src: number, dst: number, egressAddr: number, now: number, rec: Recorder | null): NatVerdict {
+    const o = this.objects[n]
+    if (total - hl < (proto === PROTO_UDP ? 8 : 20)) return this.drop('nat-no-mapping', `${o.cfg.name} cannot translate a ${protoName(proto)} packet too short to carry its ports`, o.cfg.ref)
+    const sport = (p[hl] << 8) | p[hl + 1]
+    const dport = (p[hl + 2] << 8) | p[hl + 3]
+    const t = this.t
+    let s = t.findSessionInt(proto, src, sport, dst, dport)
+    if (s >= 0 && t.sExpires(s) <= now) {
+      this.expire(s)
+      s = -1
+    }
+    let created = false
+    if (s < 0) {
+      s = this.openOutbound(n, proto, src, sport, dst, dport, egressAddr, now)
+      if (s < 0) return this.exhausted(o, proto, src, sport)
+      created = true
+    }
+    if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], true, now)
+    else this.setExpiry(s, now + o.udpMs)
+    const before = rec === null ? null : p.slice(0, total)
+    const extAddr = t.sExtAddr(s)
+    const extPort = t.sExtPort(s)
+    // RFC 1624: the one's-complement difference of the new source, added to each checksum covering it.
+    const d = sumDelta32(src, extAddr)
+    const ic = (p[10] << 8) | p[11]
+    const ipSum = addToChecksum(ic, d)
+    p[10] = ipSum >>> 8
+    p[11] = ipSum
+    const cs = hl + (proto === PROTO_UDP ? 6 : 16)
+    let c = (p[cs] << 8) | p[cs + 1]
+    if (proto === PROTO_TCP || c !== 0) {
+      c = addToChecksum(c, d + (~sport & 0xffff) + extPort)
+      if (c === 0 && proto === PROTO_UDP) c = 0xffff
+      p[cs] = c >>> 8
+      p[cs + 1] = c
+    }
+    p[12] = extAddr >>> 24
+    p[13] = extAddr >>> 16
+    p[14] = extAddr >>> 8
+    p[15] = extAddr
+    p[hl] = extPort >>> 8
+    p[hl + 1] = extPort
+    if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
+    return TRANSLATED
   }
 
   inbound(p: Uint8Array, ingressAlias: string | null, now: TimeMs, rec: Recorder | null): NatVerdict {

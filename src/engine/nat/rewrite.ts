@@ -36,3 +36,20 @@ export function l4SumAfter(sum: number, oldAddr: number, newAddr: number, oldPor
   const c = checksumAdjust(checksumAdjust32(sum, oldAddr, newAddr), oldPort, newPort)
   return udp && c === 0 ? 0xffff : c
 }
+
+/**
+ * The one's-complement difference (unfolded, < 2^18) of a 32-bit value changing from `from` to
+ * `to`: ~from + to, word by word (RFC 1624 eqn. 3 without the final complement). Sum several
+ * deltas, then apply them once to each checksum that covers the changes with addToChecksum.
+ */
+export function sumDelta32(from: number, to: number): number {
+  return ((~from >>> 16) & 0xffff) + (~from & 0xffff) + (to >>> 16) + (to & 0xffff)
+}
+
+/** HC' = ~(~HC + delta), folded (RFC 1624 eqn. 3); `delta` is a sum of sumDelta32 / `~old + new` terms. */
+export function addToChecksum(sum: number, delta: number): number {
+  let x = (~sum & 0xffff) + delta
+  x = (x & 0xffff) + (x >>> 16)
+  x = (x & 0xffff) + (x >>> 16)
+  return ~x & 0xffff
+}
