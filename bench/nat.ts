@@ -4,7 +4,7 @@
 import {setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
 import {NatCore} from '../src/engine/nat/index.js'
-import type {NatConfig} from '../src/engine/config.js'
+import {natConfig} from '../src/engine/testing/nat.js'
 import {Ipv4Packet, UdpPacket, encodeFrame} from '../src/engine/wire/index.js'
 import type {Ipv4Repr} from '../src/engine/wire/index.js'
 
@@ -16,21 +16,7 @@ const BASE = 0xc0a8_0000 // 192.168.0.0/21 holds the 1,024 VMs
 const EGRESS = {alias: 'Ethernet', address: 0x0a00_0017} // 10.0.0.23
 const ALIAS = 'vEthernet (NATSwitch)'
 
-const NAT: NatConfig = {
-  name: 'BenchNAT',
-  ics: false,
-  internalPrefix: {address: BASE, length: 21},
-  icmpQueryTimeoutS: 30,
-  tcpEstablishedConnectionTimeoutS: 1800,
-  tcpTransientConnectionTimeoutS: 120,
-  tcpFilteringBehavior: 'AddressDependentFiltering',
-  udpFilteringBehavior: 'AddressDependentFiltering',
-  udpIdleSessionTimeoutS: 120,
-  udpInboundRefresh: false,
-  staticMappings: [],
-  externalAddresses: [],
-  ref: 'nat BenchNAT',
-}
+const NAT = natConfig({name: 'BenchNAT', internalPrefix: {address: BASE, length: 21}, ref: 'nat BenchNAT'})
 
 /**
  * The 65,536 flows' 64-byte frames (14 + 20 + 8 + 22) as the fields that vary between them, in

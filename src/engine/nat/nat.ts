@@ -174,6 +174,17 @@ function poolKey(addr: number, proto: number): number {
   return addr * 4 + (proto === PROTO_ICMP ? 0 : proto === PROTO_TCP ? 1 : 2)
 }
 
+/**
+ * The total length of an IPv4 packet whose header is whole and consistent (version 4, IHL >= 5,
+ * header <= total length <= bytes present), else -1: anything else is not the NAT's to read.
+ */
+function ipv4Total(p: Uint8Array): number {
+  if (p.length < 20 || p[0] >>> 4 !== 4) return -1
+  const hl = (p[0] & 15) << 2
+  const total = (p[2] << 8) | p[3]
+  return hl < 20 || total < hl || total > p.length ? -1 : total
+}
+
 /** The ICMP checksum of an all-zero message is 0xffff (RFC 1071); RFC 1624 eqn. 3 gives 0 there. */
 function fixZeroIcmpSum(p: Uint8Array, start: number, end: number): void {
   if (get16(p, start + 2) !== 0) return
@@ -247,11 +258,9 @@ export class NatCore implements NatHook {
   // NatHook
 
   outbound(p: Uint8Array, _ingressAlias: string, egress: NatEgress, now: TimeMs, rec: Recorder | null): NatVerdict {
-    const len = p.length
-    if (len < 20 || p[0] >>> 4 !== 4) return PASS
+    const total = ipv4Total(p)
+    if (total < 0) return PASS
     const hl = (p[0] & 15) << 2
-    const total = (p[2] << 8) | p[3]
-    if (hl < 20 || total < hl || total > len) return PASS
     const src = get32(p, 12)
     const n = this.natOf(src)
     if (n < 0) return PASS
@@ -276,11 +285,7 @@ export class NatCore implements NatHook {
     const sport = (p[hl] << 8) | p[hl + 1]
     const dport = (p[hl + 2] << 8) | p[hl + 3]
     const t = this.t
-    let s = t.findSessionInt(proto, src, sport, dst, dport)
-    if (s >= 0 && t.sExpires(s) <= now) {
-      this.expire(s)
-      s = -1
-    }
+    let s = this.liveInt(proto, src, sport, dst, dport, now)
     let created = false
     if (s < 0) {
       s = this.openOutbound(n, proto, src, sport, dst, dport, egressAddr, now)
@@ -317,11 +322,9 @@ export class NatCore implements NatHook {
   }
 
   inbound(p: Uint8Array, ingressAlias: string | null, now: TimeMs, rec: Recorder | null): NatVerdict {
-    const len = p.length
-    if (len < 20 || p[0] >>> 4 !== 4) return PASS
+    const total = ipv4Total(p)
+    if (total < 0) return PASS
     const hl = (p[0] & 15) << 2
-    const total = (p[2] << 8) | p[3]
-    if (hl < 20 || total < hl || total > len) return PASS
     const src = get32(p, 12)
     const dst = get32(p, 16)
     const proto = p[9]
@@ -340,11 +343,7 @@ export class NatCore implements NatHook {
       const sport = (p[hl] << 8) | p[hl + 1]
       const dport = (p[hl + 2] << 8) | p[hl + 3]
       const t = this.t
-      let s = t.findSessionExt(proto, dst, dport, src, sport)
-      if (s >= 0 && t.sExpires(s) <= now) {
-        this.expire(s)
-        s = -1
-      }
+      let s = this.liveExt(proto, dst, dport, src, sport, now)
       let created = false
       if (s < 0) {
         s = this.claim(proto, dst, dport, src, sport, now)
@@ -517,6 +516,22 @@ export class NatCore implements NatHook {
     const nets = this.natNet
     const masks = this.natMask
     for (let i = 0; i < nets.length; i++) if (((a & masks[i]) >>> 0) === nets[i]) return i
+    return -1
+  }
+
+  /** The live session of an internal 5-tuple, or -1 (one past its time is expired on the spot). */
+  private liveInt(proto: number, addr: number, port: number, dstAddr: number, dstPort: number, now: number): number {
+    const s = this.t.findSessionInt(proto, addr, port, dstAddr, dstPort)
+    if (s < 0 || this.t.sExpires(s) > now) return s
+    this.expire(s)
+    return -1
+  }
+
+  /** The live session of an external 5-tuple, or -1 (one past its time is expired on the spot). */
+  private liveExt(proto: number, addr: number, port: number, remAddr: number, remPort: number, now: number): number {
+    const s = this.t.findSessionExt(proto, addr, port, remAddr, remPort)
+    if (s < 0 || this.t.sExpires(s) > now) return s
+    this.expire(s)
     return -1
   }
 
@@ -763,11 +778,7 @@ export class NatCore implements NatHook {
     if (type === ICMP_ECHO_REQUEST) {
       const id = get16(p, hl + 4)
       const t = this.t
-      let s = t.findSessionInt(PROTO_ICMP, src, id, dst, 0)
-      if (s >= 0 && t.sExpires(s) <= now) {
-        this.expire(s)
-        s = -1
-      }
+      let s = this.liveInt(PROTO_ICMP, src, id, dst, 0, now)
       let created = false
       if (s < 0) {
         s = this.openOutbound(n, PROTO_ICMP, src, id, dst, 0, egress.address, now)
@@ -795,11 +806,7 @@ export class NatCore implements NatHook {
   private inboundEchoReply(p: Uint8Array, hl: number, total: number, src: number, dst: number, now: number, rec: Recorder | null): NatVerdict {
     const t = this.t
     const id = get16(p, hl + 4)
-    let s = t.findSessionExt(PROTO_ICMP, dst, id, src, 0)
-    if (s >= 0 && t.sExpires(s) <= now) {
-      this.expire(s)
-      s = -1
-    }
+    const s = this.liveExt(PROTO_ICMP, dst, id, src, 0, now)
     if (s < 0) {
       let m = t.findMappingExt(PROTO_ICMP, dst, id)
       if (m >= 0 && !this.pruneMapping(m, now)) m = -1
@@ -917,11 +924,7 @@ export class NatCore implements NatHook {
     const dport = (p[hl + 2] << 8) | p[hl + 3]
     if (t.findMappingExt(proto, dst, dport) < 0 && !this.hasStatic(proto, dst, dport)) return PASS
     const o = this.objects[n]
-    let a = t.findSessionInt(proto, src, sport, dst, dport)
-    if (a >= 0 && t.sExpires(a) <= now) {
-      this.expire(a)
-      a = -1
-    }
+    let a = this.liveInt(proto, src, sport, dst, dport, now)
     let createdA = false
     if (a < 0) {
       a = this.openOutbound(n, proto, src, sport, dst, dport, dst, now)
@@ -930,11 +933,7 @@ export class NatCore implements NatHook {
     }
     const xa = t.sExtAddr(a)
     const xp = t.sExtPort(a)
-    let b = t.findSessionExt(proto, dst, dport, xa, xp)
-    if (b >= 0 && t.sExpires(b) <= now) {
-      this.expire(b)
-      b = -1
-    }
+    let b = this.liveExt(proto, dst, dport, xa, xp, now)
     let createdB = false
     if (b < 0) {
       b = this.claim(proto, dst, dport, xa, xp, now)
