@@ -450,6 +450,33 @@ describe('NAT: the Default Switch (ICS) beside a WinNAT', () => {
   })
 })
 
+describe('NAT: reconfiguration', () => {
+  it('keeps sessions across Set-NetNat, with the new timeout from the next packet; a changed prefix drops them', () => {
+    const nat = new NatCore([natConfig()])
+    nat.outbound(udpPacket('192.168.0.10', 50000, '8.8.8.8', 53), IN, EGRESS, 0, null)
+    nat.configure([natConfig({udpIdleSessionTimeoutS: 10})])
+    assert.equal(nat.sessions(0)[0].expiresAt, 120_000)
+    nat.outbound(udpPacket('192.168.0.10', 50000, '8.8.8.8', 53), IN, EGRESS, 1000, null)
+    assert.equal(nat.sessions(1000)[0].expiresAt, 11_000)
+    nat.configure([natConfig({internalPrefix: {address: ip('192.168.0.0'), length: 16}})])
+    assert.equal(nat.sessionCount, 0)
+  })
+
+  it('a removed static mapping stops admitting new flows; its live session goes on and its port stays taken', () => {
+    const withMapping = natConfig({staticMappings: [staticMapping(0, 'udp', 50000, '192.168.0.20')]})
+    const nat = new NatCore([withMapping])
+    nat.inbound(udpPacket('203.0.113.9', 7, '10.0.0.23', 50000), OUT, 0, null)
+    nat.configure([natConfig()])
+    const reply = udpPacket('192.168.0.20', 50000, '203.0.113.9', 7)
+    assert.equal(kind(nat.outbound(reply, IN, EGRESS, 1, null)), 'translated')
+    assert.equal(ends(reply).src, '10.0.0.23:50000')
+    const other = udpPacket('192.168.0.11', 50000, '8.8.8.8', 53)
+    nat.outbound(other, IN, EGRESS, 1, null)
+    assert.equal(ends(other).src, '10.0.0.23:50001')
+    assert.equal(kind(nat.inbound(udpPacket('198.51.100.1', 7, '10.0.0.23', 50000), OUT, 2, null)), 'nat-filtered')
+  })
+})
+
 describe('NAT: state and determinism', () => {
   function scenario(nat: NatCore): Uint8Array[] {
     const out: Uint8Array[] = []

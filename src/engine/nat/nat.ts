@@ -153,6 +153,11 @@ function compile(cfg: NatConfig, nextId: number): NatObject {
   }
 }
 
+/** The same NAT object across a reconfiguration: same name (case-insensitive) and internal prefix. */
+function sameNat(a: NatConfig, b: NatConfig): boolean {
+  return a.name.toLowerCase() === b.name.toLowerCase() && a.internalPrefix.address === b.internalPrefix.address && a.internalPrefix.length === b.internalPrefix.length
+}
+
 function inside(o: NatObject, a: number): boolean {
   return ((a & o.mask) >>> 0) === o.net
 }
@@ -220,10 +225,10 @@ export class NatCore implements NatHook {
   configure(nats: readonly NatConfig[]): void {
     const old = this.objects
     const next = nats.map((cfg) => {
-      const prev = old.find((o) => o.cfg.name.toLowerCase() === cfg.name.toLowerCase() && o.cfg.internalPrefix.address === cfg.internalPrefix.address && o.cfg.internalPrefix.length === cfg.internalPrefix.length)
+      const prev = old.find((o) => sameNat(o.cfg, cfg))
       return compile(cfg, prev?.nextId ?? 1)
     })
-    const remap = old.map((o) => next.findIndex((n) => n.cfg.name.toLowerCase() === o.cfg.name.toLowerCase() && n.cfg.internalPrefix.address === o.cfg.internalPrefix.address && n.cfg.internalPrefix.length === o.cfg.internalPrefix.length))
+    const remap = old.map((o) => next.findIndex((n) => sameNat(n.cfg, o.cfg)))
     const t = this.t
     for (let s = 0; s < t.sHigh; s++) if (t.sProto(s) !== 0 && remap[t.sNat(s)] < 0) this.expire(s)
     for (let s = 0; s < t.sHigh; s++) if (t.sProto(s) !== 0) t.setNat(s, remap[t.sNat(s)])
