@@ -114,7 +114,10 @@ export const TCP_ESTABLISHED = 4
 export const TCP_FIN_SEEN = 8
 export const TCP_RST_SEEN = 16
 
-// Words of a session record (uint32 index within the record; the float64 ones index `sf`).
+// Words of a session record (uint32 index within the record; the float64 ones index `sf`). What an
+// outbound packet reads and writes (the internal key, the external endpoint, the expiry) sits in
+// the first 32 bytes, so that the hot path touches one cache line even when the buffer is not
+// 64-byte aligned (mostly).
 const W_INT_ADDR = 0
 /** protocol << 16 | internal port (the protocol is part of every key). */
 const W_INT_PORT = 1
@@ -123,16 +126,17 @@ const W_INDST_PORT = 3
 const W_EXT_ADDR = 4
 /** protocol << 16 | external port. */
 const W_EXT_PORT = 5
-const W_REM_ADDR = 6
-const W_REM_PORT = 7
-const W_MAP = 8
-const W_NEXT = 9
-const W_ID = 10
+/** Words 6-7 as float64 (record index * 8 + 3). */
+const F_EXPIRES = 3
+const W_REM_ADDR = 8
+const W_REM_PORT = 9
+const W_MAP = 10
+const W_NEXT = 11
+const W_ID = 12
 /** nat index | TCP state << 8. */
-const W_META = 11
-/** Words 12-13 and 14-15 as float64 (record index * 8 + 6, + 7). */
-const F_CREATED = 6
-const F_EXPIRES = 7
+const W_META = 13
+/** Words 14-15 as float64 (record index * 8 + 7). */
+const F_CREATED = 7
 
 /** Protocol 0 marks a free slot in both tables. */
 export class NatTables {
