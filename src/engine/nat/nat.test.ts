@@ -24,7 +24,15 @@ describe('NAT: ICMP echo', () => {
   it('maps a Windows guest ping (id 1) to a pool id and the reply back, checksums correct', () => {
     const nat = new NatCore([natConfig()])
     const req = echoPacket('192.168.0.10', '8.8.8.8', 1, 7)
-    assert.equal(kind(nat.outbound(req, IN, EGRESS, 0, null)), 'translated')
+    const log = new StepLog()
+    assert.equal(kind(nat.outbound(req, IN, EGRESS, 0, log)), 'translated')
+    assert.deepEqual(log.steps[0].changes, [
+      {field: 'ipv4.src', before: '192.168.0.10', after: '10.0.0.23'},
+      {field: 'ipv4.checksum', before: log.steps[0].changes![1].before, after: log.steps[0].changes![1].after},
+      {field: 'icmp.checksum', before: log.steps[0].changes![2].before, after: log.steps[0].changes![2].after},
+      {field: 'icmp.identifier', before: '1', after: '49152'},
+    ])
+    assert.match(log.steps[0].text, /new session 1, query id changed/)
     const d = checked(req)
     const icmp = d.layers[2]
     assert.equal(formatIpv4(new Ipv4Packet(req, 0, req.length).src), '10.0.0.23')
@@ -447,6 +455,25 @@ describe('NAT: the Default Switch (ICS) beside a WinNAT', () => {
     assert.deepEqual(nat.sessions(1).map((s) => s.natName), ['ICS'])
     const late = udpPacket('8.8.8.8', 53, '10.0.0.23', 50000)
     assert.equal(kind(nat.inbound(late, OUT, 2, null)), 'pass')
+  })
+})
+
+describe('NAT: the recorder', () => {
+  it('is only called when attached, with a copy of the translated packet', () => {
+    const nat = new NatCore([natConfig()])
+    let calls = 0
+    const rec = {step: (): void => void calls++}
+    nat.outbound(udpPacket('192.168.0.10', 50000, '8.8.8.8', 53), IN, EGRESS, 0, null)
+    nat.inbound(udpPacket('8.8.8.8', 53, '10.0.0.23', 50000), OUT, 1, null)
+    assert.equal(calls, 0)
+    const log = new StepLog()
+    const p = udpPacket('192.168.0.10', 50000, '8.8.8.8', 53)
+    nat.outbound(p, IN, EGRESS, 2, log)
+    nat.outbound(udpPacket('192.168.0.10', 50000, '8.8.8.8', 53), IN, EGRESS, 3, rec)
+    assert.equal(calls, 1)
+    assert.deepEqual(log.steps[0].frame, p)
+    assert.equal(log.steps[0].timeMs, 2)
+    assert.equal(log.steps[0].ref, 'nat MyNAT session 1')
   })
 })
 
