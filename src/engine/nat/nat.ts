@@ -162,6 +162,15 @@ function inside(o: NatObject, a: number): boolean {
   return ((a & o.mask) >>> 0) === o.net
 }
 
+/**
+ * Whether static mapping x of NAT o owns the external endpoint (proto, dst, dport): its
+ * ExternalIPAddress, or for 0.0.0.0 any host address outside the NAT's prefix (not loopback).
+ */
+function owns(o: NatObject, x: NatStaticMapping, proto: number, dst: number, dport: number): boolean {
+  if (protoNumber(x.protocol) !== proto || x.externalPort !== dport) return false
+  return x.externalAddress === dst || (x.externalAddress === 0 && !inside(o, dst) && dst >>> 24 !== 127)
+}
+
 function protoNumber(p: 'tcp' | 'udp'): number {
   return p === 'tcp' ? PROTO_TCP : PROTO_UDP
 }
@@ -707,8 +716,7 @@ export class NatCore implements NatHook {
       const o = this.objects[n]
       for (let i = 0; i < o.statics.length; i++) {
         const x = o.statics[i]
-        if (protoNumber(x.protocol) !== proto || x.externalPort !== dport) continue
-        if (x.externalAddress !== dst && (x.externalAddress !== 0 || inside(o, dst))) continue
+        if (!owns(o, x, proto, dst, dport)) continue
         if (!prefixHas(x.remoteExternalPrefix, rsrc)) {
           refused ??= {o, x}
           continue
@@ -905,9 +913,8 @@ export class NatCore implements NatHook {
     if ((proto !== PROTO_TCP && proto !== PROTO_UDP) || total - hl < 4) return PASS
     const dport = get16(p, hl + 2)
     for (const o of this.objects) {
-      if (inside(o, dst)) continue
       for (const x of o.statics) {
-        if (protoNumber(x.protocol) !== proto || x.externalPort !== dport || (x.externalAddress !== 0 && x.externalAddress !== dst)) continue
+        if (!owns(o, x, proto, dst, dport)) continue
         return this.drop('nat-hairpin-from-host', `WinNAT does not hairpin the host's own traffic: ${formatIpv4(dst)}:${dport} is static mapping ${x.id} of ${o.cfg.name}; the host must use ${formatIpv4(x.internalAddress)}:${x.internalPort} (documented WinNAT limitation)`, x.ref)
       }
     }
@@ -965,10 +972,7 @@ export class NatCore implements NatHook {
   }
 
   private hasStatic(proto: number, dst: number, dport: number): boolean {
-    for (const o of this.objects) {
-      if (inside(o, dst)) continue
-      for (const x of o.statics) if (protoNumber(x.protocol) === proto && x.externalPort === dport && (x.externalAddress === 0 || x.externalAddress === dst)) return true
-    }
+    for (const o of this.objects) for (const x of o.statics) if (owns(o, x, proto, dst, dport)) return true
     return false
   }
 
