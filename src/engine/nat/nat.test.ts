@@ -163,8 +163,10 @@ describe('NAT: UDP', () => {
     assert.equal(ends(q).src, '10.0.0.50:50000')
   })
 
-  it('drops other IP protocols and later fragments (nat-no-mapping)', () => {
+  it('drops other IP protocols, later fragments, and packets with no address to leave by (nat-no-mapping)', () => {
     const nat = new NatCore([natConfig()])
+    const v = nat.outbound(udpPacket('192.168.0.10', 1, '8.8.8.8', 2), IN, {alias: 'Wi-Fi', address: 0}, 0, null)
+    assert.ok(v.kind === 'drop' && v.reason === 'nat-no-mapping' && /Wi-Fi has no IPv4 address/.test(v.text))
     const gre = udpPacket('192.168.0.10', 1, '8.8.8.8', 2)
     gre[9] = 47
     assert.equal(kind(nat.outbound(gre, IN, EGRESS, 0, null)), 'nat-no-mapping')

@@ -285,6 +285,9 @@ export class NatCore implements NatHook {
       // Choice: no reassembly; a later fragment carries no port to find its session by.
       return this.drop('nat-no-mapping', `${o.cfg.name} does not translate IP fragments after the first (hvnet's NAT does not reassemble)`, o.cfg.ref)
     }
+    if (egress.address === 0 && o.cfg.externalAddresses.length === 0) {
+      return this.drop('nat-no-mapping', `${o.cfg.name} has no address to translate to: ${egress.alias} has no IPv4 address and the NAT no external address`, o.cfg.ref)
+    }
     const proto = p[9]
     if (proto === PROTO_UDP || proto === PROTO_TCP) return this.outboundL4(p, hl, total, n, proto, src, dst, egress.address, now, rec)
     if (proto === PROTO_ICMP) return this.outboundIcmp(p, hl, total, n, src, dst, egress, now, rec)
