@@ -345,6 +345,19 @@ describe('NAT: static mappings and hairpin', () => {
     assert.equal(kind(nat.inbound(tcpPacket('192.168.0.10', 50501, '10.0.0.23', 3389, SYN), IN, 2, null)), 'pass')
   })
 
+  it('hairpins to a live mapping under EndpointIndependentFiltering (RFC 4787 REQ-9); AddressDependentFiltering refuses it', () => {
+    for (const [filtering, expected] of [['EndpointIndependentFiltering', 'hairpin'], ['AddressDependentFiltering', 'nat-filtered']] as const) {
+      const nat = new NatCore([natConfig({udpFilteringBehavior: filtering})])
+      nat.outbound(udpPacket('192.168.0.10', 50000, '8.8.8.8', 3478), IN, EGRESS, 0, null)
+      const p = udpPacket('192.168.0.11', 50000, '10.0.0.23', 50000)
+      assert.equal(kind(nat.inbound(p, IN, 1, null)), expected)
+      if (expected === 'hairpin') {
+        checked(p)
+        assert.deepEqual(ends(p), {src: '10.0.0.23:50001', dst: '192.168.0.10:50000'})
+      }
+    }
+  })
+
   it('refuses the host itself reaching the mapping through its external address (nat-hairpin-from-host)', () => {
     const nat = web()
     const v = nat.inbound(tcpPacket('10.0.0.23', 50000, '10.0.0.23', 8080, SYN), null, 0, null)
