@@ -415,6 +415,23 @@ describe('NAT: ICMP errors (RFC 5508)', () => {
     assert.equal(kind(nat.outbound(stray, IN, EGRESS, 1, null)), 'nat-no-mapping')
   })
 
+  it('carries a VM\'s error about a hairpinned flow back to the VM that sent it', () => {
+    const nat = new NatCore([natConfig({staticMappings: [staticMapping(0, 'udp', 5353, '192.168.0.20')]})])
+    const sent = udpPacket('192.168.0.10', 50500, '10.0.0.23', 5353)
+    const original = sent.slice()
+    assert.equal(kind(nat.inbound(sent, IN, 0, null)), 'hairpin')
+    const err = icmpErrorPacket('dst-unreachable', 3, '192.168.0.20', '10.0.0.23', sent)
+    assert.equal(kind(nat.inbound(err, IN, 1, null)), 'hairpin')
+    checked(err)
+    assert.equal(formatIpv4(new Ipv4Packet(err, 0, err.length).src), '10.0.0.23')
+    assert.equal(formatIpv4(new Ipv4Packet(err, 0, err.length).dst), '192.168.0.10')
+    assert.deepEqual(err.subarray(28), original)
+    // A VM's error about the host's own packet stays the host's.
+    const own = icmpErrorPacket('dst-unreachable', 3, '192.168.0.20', '10.0.0.23', udpPacket('10.0.0.23', 53, '192.168.0.20', 5000))
+    assert.equal(kind(nat.inbound(own, IN, 2, null)), 'pass')
+    assert.equal(nat.drops.get('nat-no-mapping'), 0)
+  })
+
   it('passes an error about the host\'s own traffic', () => {
     const nat = new NatCore([natConfig()])
     const err = icmpErrorPacket('dst-unreachable', 3, '8.8.8.8', '10.0.0.23', udpPacket('10.0.0.23', 50000, '8.8.8.8', 53))

@@ -849,9 +849,9 @@ export class NatCore implements NatHook {
    * and transport checksums and the ICMP checksum are all rewritten. Errors may come from any
    * router on the path, so their source is not filtered (RFC 5508 REQ-3), and they refresh nothing.
    */
-  private icmpError(p: Uint8Array, hl: number, total: number, inbound: boolean, now: number, rec: Recorder | null): NatVerdict {
+  private icmpError(p: Uint8Array, hl: number, total: number, inbound: boolean, now: number, rec: Recorder | null, quiet = false): NatVerdict {
     const miss = (why: string): NatVerdict => {
-      if (inbound) return PASS
+      if (inbound || quiet) return PASS
       const o = this.objects[this.natOf(get32(p, 12))]
       return this.drop('nat-no-mapping', `${o.cfg.name} does not send out an ICMP error ${why}`, o.cfg.ref)
     }
@@ -933,6 +933,7 @@ export class NatCore implements NatHook {
    * goes to the host and comes back through the NAT the same way. Anything else: the host's own.
    */
   private hairpin(p: Uint8Array, hl: number, total: number, n: number, src: number, dst: number, proto: number, now: number, rec: Recorder | null): NatVerdict {
+    if (proto === PROTO_ICMP && total - hl >= 8 && (p[hl] === ICMP_DST_UNREACHABLE || p[hl] === ICMP_TIME_EXCEEDED)) return this.hairpinIcmpError(p, hl, total, n, now, rec)
     if ((proto !== PROTO_TCP && proto !== PROTO_UDP) || total - hl < (proto === PROTO_UDP ? 8 : 20)) return PASS
     const t = this.t
     const sport = (p[hl] << 8) | p[hl + 1]
@@ -972,6 +973,19 @@ export class NatCore implements NatHook {
       this.record(rec, now, o, before, p, hl, total, {ref: rb.ref, why: `hairpin: the source is ${ra.why}, the destination ${rb.why}`}, 'nat-hairpin')
     }
     return HAIRPIN
+  }
+
+  /**
+   * A VM's ICMP error about a hairpinned flow, sent to the host address that flow came from:
+   * translated as if it left (the quote becomes the packet as the sending VM's side sent it) and
+   * then as if it came back in (to the VM that sent the flow). An error about anything else is
+   * the host's (`pass`).
+   */
+  private hairpinIcmpError(p: Uint8Array, hl: number, total: number, n: number, now: number, rec: Recorder | null): NatVerdict {
+    if (this.icmpError(p, hl, total, false, now, rec, true) === PASS) return PASS
+    if (this.icmpError(p, hl, total, true, now, rec) !== PASS) return HAIRPIN
+    const o = this.objects[n]
+    return this.drop('nat-no-mapping', `${o.cfg.name} cannot return an ICMP error about a hairpinned flow whose other session has expired`, o.cfg.ref)
   }
 
   private hasStatic(proto: number, dst: number, dport: number): boolean {
