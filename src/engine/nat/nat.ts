@@ -523,6 +523,7 @@ export class NatCore implements NatHook {
       const s = t.addSession(m, parseIpv4Address(r.externalDestination) as number, r.externalDestinationPort, parseIpv4Address(r.internalDestination) as number, r.internalDestinationPort, r.creationTime, r.id)
       t.setState(s, r.tcpState)
       this.setExpiry(s, r.expiresAt)
+      if (o.nextId <= r.id) o.nextId = r.id + 1
     }
   }
 
