@@ -19,7 +19,7 @@
 // Choices where WinNAT's behaviour is not documented are marked "Choice:" below.
 
 import type {TimeMs} from '../clock.js'
-import type {NatConfig, NatStaticMapping} from '../config.js'
+import type {NatConfig, NatExternalAddress, NatStaticMapping} from '../config.js'
 import type {NatEgress, NatHook, NatVerdict} from '../nat-hook.js'
 import {DropCounters} from '../observe.js'
 import type {FieldChange, Recorder} from '../observe.js'
@@ -132,6 +132,8 @@ interface NatObject {
   readonly tcpEif: boolean
   readonly udpEif: boolean
   readonly statics: readonly NatStaticMapping[]
+  /** Add-NetNatExternalAddress entries in ExternalAddressID order. */
+  readonly externals: readonly NatExternalAddress[]
   nextId: number
 }
 
@@ -149,6 +151,7 @@ function compile(cfg: NatConfig, nextId: number): NatObject {
     tcpEif: cfg.tcpFilteringBehavior === 'EndpointIndependentFiltering',
     udpEif: cfg.udpFilteringBehavior === 'EndpointIndependentFiltering',
     statics: cfg.staticMappings,
+    externals: [...cfg.externalAddresses].sort((a, b) => a.id - b.id),
     nextId,
   }
 }
@@ -285,7 +288,7 @@ export class NatCore implements NatHook {
       // Choice: no reassembly; a later fragment carries no port to find its session by.
       return this.drop('nat-no-mapping', `${o.cfg.name} does not translate IP fragments after the first (hvnet's NAT does not reassemble)`, o.cfg.ref)
     }
-    if (egress.address === 0 && o.cfg.externalAddresses.length === 0) {
+    if (egress.address === 0 && o.externals.length === 0) {
       return this.drop('nat-no-mapping', `${o.cfg.name} has no address to translate to: ${egress.alias} has no IPv4 address and the NAT no external address`, o.cfg.ref)
     }
     const proto = p[9]
@@ -670,12 +673,12 @@ export class NatCore implements NatHook {
       for (let i = 0; i < o.statics.length; i++) {
         const x = o.statics[i]
         if (protoNumber(x.protocol) === proto && x.internalAddress === src && x.internalPort === sport) {
-          const addr = x.externalAddress !== 0 ? x.externalAddress : o.cfg.externalAddresses.length > 0 ? o.cfg.externalAddresses[0].address : egressAddr
+          const addr = x.externalAddress !== 0 ? x.externalAddress : o.externals.length > 0 ? o.externals[0].address : egressAddr
           if (t.findMappingExt(proto, addr, x.externalPort) < 0) return t.addMapping(n, proto, src, sport, addr, x.externalPort, i)
         }
       }
     }
-    const xs = o.cfg.externalAddresses
+    const xs = o.externals
     if (xs.length === 0) {
       if (egressAddr === 0) return -1
       const port = this.pool(egressAddr, proto).allocate(sport)
@@ -756,7 +759,7 @@ export class NatCore implements NatHook {
   }
 
   private exhausted(o: NatObject, proto: number, src: number, sport: number): NatVerdict {
-    const ranges = o.cfg.externalAddresses.length > 0 ? o.cfg.externalAddresses.map((x) => `${formatIpv4(x.address)} ${x.portStart}-${x.portEnd}`).join(', ') : `${DEFAULT_PORT_START}-${DEFAULT_PORT_END}`
+    const ranges = o.externals.length > 0 ? o.externals.map((x) => `${formatIpv4(x.address)} ${x.portStart}-${x.portEnd}`).join(', ') : `${DEFAULT_PORT_START}-${DEFAULT_PORT_END}`
     return this.drop('nat-port-exhausted', `${o.cfg.name} has no free external ${proto === PROTO_ICMP ? 'query id' : `${protoName(proto)} port`} for ${formatIpv4(src)}:${sport} (pool ${ranges} in use)`, o.cfg.ref)
   }
 
