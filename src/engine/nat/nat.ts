@@ -358,33 +358,36 @@ export class NatCore implements NatHook {
     }
     // Choice: a later fragment addressed to the host is the host's to reassemble.
     if (fragment) return PASS
-    if (proto === PROTO_UDP || proto === PROTO_TCP) {
-      if (total - hl < (proto === PROTO_UDP ? 8 : 20)) return PASS
-      const sport = (p[hl] << 8) | p[hl + 1]
-      const dport = (p[hl + 2] << 8) | p[hl + 3]
-      const t = this.t
-      let s = this.liveExt(proto, dst, dport, src, sport, now)
-      let created = false
-      if (s < 0) {
-        s = this.claim(proto, dst, dport, src, sport, now)
-        if (s === FILTERED) return this.drop('nat-filtered', this.filteredText, this.filteredRef)
-        if (s === NONE) return this.notMapped(proto, dst, dport, src, sport)
-        created = true
-      }
-      const o = this.objects[t.sNat(s)]
-      if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], false, now)
-      else if (created || o.udpInboundRefresh) this.setExpiry(s, now + o.udpMs)
-      const before = rec === null ? null : p.slice(0, total)
-      this.rewriteL4(p, hl, proto, t.sInDstAddr(s), t.sInDstPort(s), t.sIntAddr(s), t.sIntPort(s))
-      if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
-      return TRANSLATED
-    }
+    if (proto === PROTO_UDP || proto === PROTO_TCP) return this.inboundL4(p, hl, total, proto, src, dst, now, rec)
     if (proto === PROTO_ICMP && total - hl >= 8) {
       const type = p[hl]
       if (type === ICMP_ECHO_REPLY) return this.inboundEchoReply(p, hl, total, src, dst, now, rec)
       if (type === ICMP_DST_UNREACHABLE || type === ICMP_TIME_EXCEEDED) return this.icmpError(p, hl, total, true, now, rec)
     }
     return PASS
+  }
+
+  /** A TCP/UDP packet from outside to a host address: a session's reply, or one a mapping admits. */
+  private inboundL4(p: Uint8Array, hl: number, total: number, proto: number, src: number, dst: number, now: number, rec: Recorder | null): NatVerdict {
+    if (total - hl < (proto === PROTO_UDP ? 8 : 20)) return PASS
+    const sport = (p[hl] << 8) | p[hl + 1]
+    const dport = (p[hl + 2] << 8) | p[hl + 3]
+    const t = this.t
+    let s = this.liveExt(proto, dst, dport, src, sport, now)
+    let created = false
+    if (s < 0) {
+      s = this.claim(proto, dst, dport, src, sport, now)
+      if (s === FILTERED) return this.drop('nat-filtered', this.filteredText, this.filteredRef)
+      if (s === NONE) return this.notMapped(proto, dst, dport, src, sport)
+      created = true
+    }
+    const o = this.objects[t.sNat(s)]
+    if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], false, now)
+    else if (created || o.udpInboundRefresh) this.setExpiry(s, now + o.udpMs)
+    const before = rec === null ? null : p.slice(0, total)
+    this.rewriteL4(p, hl, proto, t.sInDstAddr(s), t.sInDstPort(s), t.sIntAddr(s), t.sIntPort(s))
+    if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
+    return TRANSLATED
   }
 
   /**
@@ -774,21 +777,34 @@ export class NatCore implements NatHook {
     const oda = get32(p, 16)
     const osp = (p[hl] << 8) | p[hl + 1]
     const odp = (p[hl + 2] << 8) | p[hl + 3]
+    // RFC 1624: one delta for the addresses (both checksums), plus the ports for the transport one.
+    const d = (osa === nsa ? 0 : sumDelta32(osa, nsa)) + (oda === nda ? 0 : sumDelta32(oda, nda))
+    if (d !== 0) {
+      const ipSum = addToChecksum((p[10] << 8) | p[11], d)
+      p[10] = ipSum >>> 8
+      p[11] = ipSum
+    }
     const cs = hl + (proto === PROTO_UDP ? 6 : 16)
     let c = (p[cs] << 8) | p[cs + 1]
     if (proto === PROTO_TCP || c !== 0) {
-      if (osa !== nsa) c = checksumAdjust32(c, osa, nsa)
-      if (oda !== nda) c = checksumAdjust32(c, oda, nda)
-      if (osp !== nsp) c = checksumAdjust(c, osp, nsp)
-      if (odp !== ndp) c = checksumAdjust(c, odp, ndp)
+      c = addToChecksum(c, d + (osp === nsp ? 0 : (~osp & 0xffff) + nsp) + (odp === ndp ? 0 : (~odp & 0xffff) + ndp))
       if (c === 0 && proto === PROTO_UDP) c = 0xffff
       p[cs] = c >>> 8
       p[cs + 1] = c
     }
-    set32(p, 12, nsa, 10)
-    set32(p, 16, nda, 10)
-    put16(p, hl, nsp)
-    put16(p, hl + 2, ndp)
+    // Plain byte stores: this method is inlined into inboundL4 and hairpin, and calls would not be.
+    p[12] = nsa >>> 24
+    p[13] = nsa >>> 16
+    p[14] = nsa >>> 8
+    p[15] = nsa
+    p[16] = nda >>> 24
+    p[17] = nda >>> 16
+    p[18] = nda >>> 8
+    p[19] = nda
+    p[hl] = nsp >>> 8
+    p[hl + 1] = nsp
+    p[hl + 2] = ndp >>> 8
+    p[hl + 3] = ndp
   }
 
   private outboundIcmp(p: Uint8Array, hl: number, total: number, n: number, src: number, dst: number, egress: NatEgress, now: number, rec: Recorder | null): NatVerdict {
