@@ -315,28 +315,7 @@ export class NatCore implements NatHook {
     if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], true, now)
     else this.setExpiry(s, now + o.udpMs)
     const before = rec === null ? null : p.slice(0, total)
-    const extAddr = t.sExtAddr(s)
-    const extPort = t.sExtPort(s)
-    // RFC 1624: the one's-complement difference of the new source, added to each checksum covering it.
-    const d = sumDelta32(src, extAddr)
-    const ic = (p[10] << 8) | p[11]
-    const ipSum = addToChecksum(ic, d)
-    p[10] = ipSum >>> 8
-    p[11] = ipSum
-    const cs = hl + (proto === PROTO_UDP ? 6 : 16)
-    let c = (p[cs] << 8) | p[cs + 1]
-    if (proto === PROTO_TCP || c !== 0) {
-      c = addToChecksum(c, d + (~sport & 0xffff) + extPort)
-      if (c === 0 && proto === PROTO_UDP) c = 0xffff
-      p[cs] = c >>> 8
-      p[cs + 1] = c
-    }
-    p[12] = extAddr >>> 24
-    p[13] = extAddr >>> 16
-    p[14] = extAddr >>> 8
-    p[15] = extAddr
-    p[hl] = extPort >>> 8
-    p[hl + 1] = extPort
+    this.rewriteL4(p, hl, proto, t.sExtAddr(s), t.sExtPort(s), dst, dport)
     if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
     return TRANSLATED
   }
@@ -792,7 +771,7 @@ export class NatCore implements NatHook {
       p[cs] = c >>> 8
       p[cs + 1] = c
     }
-    // Plain byte stores: this method is inlined into inboundL4 and hairpin, and calls would not be.
+    // Plain byte stores: this method is inlined into the hot paths, and calls would not be.
     p[12] = nsa >>> 24
     p[13] = nsa >>> 16
     p[14] = nsa >>> 8
