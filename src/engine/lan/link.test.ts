@@ -4,7 +4,8 @@ import {Scheduler} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arp, arpRequest, dhcpDiscover, dnsQuery, echoRequest, eth, expectFrame, icmp, ip, ipv4, tcp, tcpSyn, udp, udpDatagram, udpPayload} from '../testing/lan.js'
-import {ARP_OP_REPLY, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast} from '../wire/index.js'
+import {ARP_OP_REPLY, IPPROTO_TCP, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast} from '../wire/index.js'
+import {ipFrame, ipv4Header} from './answer.js'
 import {DNS_RCODE_NOERROR, DNS_RCODE_NXDOMAIN, parseDnsResponse} from './dns.js'
 import {resolveA} from './internet.js'
 import {PhysicalLink} from './link.js'
@@ -78,6 +79,19 @@ describe('the LAN beyond a physical adapter', () => {
     expectFrame(a, ipv4({src: dst, dst: HOST_IP}), tcp({srcPort: 80, dstPort: 50000, ackNo: 1001, flags: TCP_SYN | TCP_ACK_FLAG}))
     expectFrame(b, tcp({srcPort: 443, dstPort: 50001, ackNo: 2001, flags: TCP_SYN | TCP_ACK_FLAG}))
     expectFrame(c, tcp({srcPort: 22, dstPort: 50002, seqNo: 0, ackNo: 3001, flags: TCP_RST | TCP_ACK_FLAG}))
+  })
+
+  it('an internet host takes in segments of open ports and resets those of closed ones (RFC 9293 3.10.7.1)', () => {
+    const {scheduler, link, host, gwMac, log} = setup()
+    const ends = {srcMac: HOST_MAC, dstMac: gwMac, src: HOST_IP, dst: ip('1.1.1.1')}
+    const segment = (dstPort: number, flags: number, ackNo: number) =>
+      ipFrame(HOST_MAC, gwMac, ipv4Header(ends.src, ends.dst, IPPROTO_TCP, 64, 9), {layer: 'tcp', repr: {srcPort: 40000, dstPort, seqNo: 5000, ackNo, flags, window: 1000, urgent: 0, options: [], payload: new Uint8Array(0)}})
+    link.receive(segment(80, TCP_ACK_FLAG, 77))
+    link.receive(segment(22, TCP_ACK_FLAG, 0x01020304))
+    link.receive(segment(22, TCP_RST, 0))
+    scheduler.run()
+    expectFrame(only(host.frames), tcp({srcPort: 22, seqNo: 0x01020304, flags: TCP_RST}))
+    assert.equal(log.steps.filter((s) => s.place.kind === 'internet' && s.action === 'delivered').length, 2)
   })
 
   it('answers DNS A queries from the internet and from the gateway, NXDOMAIN for .invalid', () => {
