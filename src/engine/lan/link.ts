@@ -14,14 +14,15 @@
 // On the way back the LAN's frames pass the port (wired: only to admitted MACs) or the access point,
 // then the bridge maps them to the VM's MAC, and the attached sink gets them.
 import type {Scheduler} from '../clock.js'
+import type {Prefix} from '../config.js'
 import {LATENCY} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {DropCounters} from '../observe.js'
 import type {DropReason, FieldChange, FrameSink, Place, Recorder, StepAction} from '../observe.js'
-import {EthernetFrame, WireError, formatMacTrace, isMulticast} from '../wire/index.js'
+import {EthernetFrame, WireError, formatMacTrace, isMulticast, prefixMask} from '../wire/index.js'
 import type {Mac} from '../wire/index.js'
+import {DhcpServer} from '../dhcp/server.js'
 import {Lan} from './lan.js'
-import type {LanDhcpServer} from './lan.js'
 import {PortSecurity} from './port-security.js'
 import {WifiBridge} from './wifi-bridge.js'
 import type {WifiBridgeEntry} from './wifi-bridge.js'
@@ -31,8 +32,6 @@ export interface PhysicalLinkOptions {
   readonly seed: number
   readonly scheduler: Scheduler
   readonly recorder: Recorder | null
-  /** Builds the LAN's DHCP server when the LAN has one (`network.dhcp`); absent: none runs. */
-  readonly dhcp?: ((lan: Lan) => LanDhcpServer) | null
 }
 
 /** What a link remembers between commands (`lab.runtime.json`). */
@@ -83,7 +82,7 @@ export class PhysicalLink implements FrameSink {
             scheduler: options.scheduler,
             recorder: options.recorder,
             drops: this.drops,
-            dhcp: network.dhcp ? (options.dhcp ?? null) : null,
+            dhcp: network.dhcp ? (lan) => lanDhcpServer(lan, options.scheduler) : null,
             toAdapter: (frame) => this.fromLan(frame),
           })
   }
@@ -183,4 +182,34 @@ export class PhysicalLink implements FrameSink {
     this.drops.count(reason)
     if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place, action: 'dropped', reason, text, ref, frame})
   }
+}
+
+/** A home or office router's lease time: one day. */
+export const LAN_LEASE_SECONDS = 86_400
+
+/**
+ * The addresses a LAN's DHCP server hands out: the upper half of the prefix (for a /24, .128 to
+ * .254), so the low addresses people give hosts statically (the laptop's 192.168.1.40) stay free.
+ */
+export function lanDhcpRange(prefix: Prefix): {rangeStart: number; rangeEnd: number} {
+  const size = 2 ** (32 - prefix.length)
+  const network = (prefix.address & prefixMask(prefix.length)) >>> 0
+  return {rangeStart: network + Math.max(2, size / 2), rangeEnd: network + size - 2}
+}
+
+function lanDhcpServer(lan: Lan, scheduler: Scheduler): DhcpServer {
+  return new DhcpServer(
+    {
+      prefix: lan.prefix,
+      ...lanDhcpRange(lan.prefix),
+      leaseSeconds: LAN_LEASE_SECONDS,
+      serverAddress: lan.gateway,
+      serverMac: lan.gatewayMac,
+      router: lan.gateway,
+      dns: [lan.gateway],
+      place: lan.place,
+      ref: `host ${lan.place.name}.network.dhcp`,
+    },
+    scheduler,
+  )
 }
