@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import type {NetworkConfig} from './config.js'
+import {buildNetwork} from './network.js'
+import {StepLog} from './observe.js'
+import {checkRuntimeState, invalidatedBy} from './runtime.js'
+import {dhcpDiscover, eth, expectFrame, ip} from './testing/lan.js'
+import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
+import {HvnetError} from '../model/errors.js'
+
+const WEB_MAC = 0x0015_5d00_0a01
+const GW = ip('192.168.1.1')
+
+function replies(evs: ReturnType<typeof events>) {
+  return evs.filter((e) => e.kind === 'echo-reply').map((e) => (e.kind === 'echo-reply' ? {from: e.from, ttl: e.ttl, rttMs: e.rttMs} : null))
+}
+
+describe('buildNetwork', () => {
+  it('a VM on an External switch reaches the LAN gateway and 8.8.8.8', () => {
+    const net = buildNetwork(externalLab(lanAdapter(), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})]), null, {recorder: null})
+    const web = net.guest('web/Network Adapter')!
+    const evs = events(web.stack)
+    web.stack.ping(GW, {seqNo: 1})
+    net.scheduler.run()
+    web.stack.ping(ip('8.8.8.8'), {seqNo: 2})
+    net.scheduler.run()
+    const r = replies(evs)
+    assert.equal(r.length, 2, JSON.stringify(evs))
+    assert.equal(r[0]!.from, GW)
+    assert.equal(r[0]!.ttl, 64)
+    assert.equal(r[1]!.from, ip('8.8.8.8'))
+    assert.equal(r[1]!.ttl, 63)
+    assert.ok(r[1]!.rttMs! > 20 && r[1]!.rttMs! < 22, `rtt ${r[1]!.rttMs}`)
+  })
+
+  it('port security with 1 MAC: the bridged VM is dropped, the host is not', () => {
+    const log = new StepLog()
+    const net = buildNetwork(externalLab(lanAdapter({portSecurityMaxMacs: 1}), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})]), null, {recorder: log})
+    const web = net.guest('web/Network Adapter')!
+    const vmEvents = events(web.stack)
+    const hostEvents = events(net.host)
+    web.stack.ping(ip('8.8.8.8'))
+    net.host.ping(ip('8.8.8.8'))
+    net.scheduler.run()
+    assert.equal(replies(hostEvents).length, 1)
+    assert.equal(replies(vmEvents).length, 0)
+    assert.ok(vmEvents.some((e) => e.kind === 'send-failed' && e.reason === 'arp-unresolved'), JSON.stringify(vmEvents))
+    assert.ok(net.link('Ethernet')!.drops.get('port-security') >= 1)
+    const d = log.steps.find((s) => s.reason === 'port-security' && s.action === 'dropped')!
+    expectFrame(d.frame, eth({src: WEB_MAC}))
+  })
+
+  it("a VM on a Wi-Fi External switch reaches the internet, its frames leaving with the adapter's MAC", () => {
+    const log = new StepLog()
+    const net = buildNetwork(externalLab(lanAdapter({name: 'Wi-Fi', kind: 'wireless', macAddress: WIFI_MAC}), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})]), null, {recorder: log})
+    const web = net.guest('web/Network Adapter')!
+    const evs = events(web.stack)
+    web.stack.ping(ip('8.8.8.8'))
+    net.scheduler.run()
+    assert.equal(replies(evs).length, 1, JSON.stringify(evs))
+    const sent = log.steps.filter((s) => s.place.kind === 'physical' && s.action === 'transmitted')
+    assert.ok(sent.length >= 2)
+    for (const s of sent) expectFrame(s.frame, eth({src: WIFI_MAC}))
+    assert.ok(log.steps.some((s) => s.action === 'transformed' && s.changes?.some((c) => c.field === 'ethernet.dst' && c.after === '00-15-5D-00-0A-01')))
+  })
+
+  it('a stopped VM has a vm-off port and no stack; a host interface on an unbound adapter talks to the LAN directly', () => {
+    const config: NetworkConfig = {
+      seed: 1,
+      switches: [{id: 'sw-int', name: 'Lab', switchType: 'Private', netAdapterName: null, isDefaultSwitch: false}],
+      vms: [vm('db', {mac: WEB_MAC, switchId: 'sw-int', running: false})],
+      hostInterfaces: [{alias: 'Ethernet', ifIndex: 12, macAddress: ETH_MAC, attachment: {kind: 'physical', adapterName: 'Ethernet'}, addresses: [{address: ip('192.168.1.40'), prefixLength: 24}], defaultGateway: GW, dhcp: false, forwarding: false}],
+      physicalAdapters: [lanAdapter()],
+      nats: [],
+      dhcpScopes: [],
+    }
+    const net = buildNetwork(config, null, {recorder: null})
+    assert.equal(net.guest('db/Network Adapter'), null)
+    assert.equal(net.vmPorts.get('db/Network Adapter')!.state, 'vm-off')
+    const evs = events(net.host)
+    net.host.ping(ip('1.1.1.1'))
+    net.scheduler.run()
+    assert.equal(replies(evs).length, 1)
+  })
+
+  it('names the object of a configuration that cannot run', () => {
+    const bad = externalLab(lanAdapter(), [vm('web', {mac: WEB_MAC, switchId: 'sw-gone', address: '192.168.1.50'})])
+    assert.throws(() => buildNetwork(bad, null, {recorder: null}), (e: unknown) => e instanceof HvnetError && e.code === 'store-invalid' && /"Network Adapter" of VM "web".*sw-gone/.test(e.message))
+  })
+
+  it('serves the Default Switch scope from the host vNIC', () => {
+    const sw = {id: 'c08cb7b8', name: 'Default Switch', switchType: 'Internal' as const, netAdapterName: null, isDefaultSwitch: true}
+    const config: NetworkConfig = {
+      seed: 1,
+      switches: [sw],
+      vms: [vm('web', {mac: WEB_MAC, switchId: sw.id})],
+      hostInterfaces: [{alias: 'vEthernet (Default Switch)', ifIndex: 21, macAddress: 0x0015_5d01_0001, attachment: {kind: 'vnic', switchId: sw.id, features: portFeatures('host vEthernet (Default Switch)')}, addresses: [{address: ip('172.20.16.1'), prefixLength: 20}], defaultGateway: null, dhcp: false, forwarding: true}],
+      physicalAdapters: [],
+      nats: [],
+      dhcpScopes: [{switchId: sw.id, prefix: {address: ip('172.20.16.0'), length: 20}, serverAddress: ip('172.20.16.1'), rangeStart: ip('172.20.16.2'), rangeEnd: ip('172.20.31.254'), leaseSeconds: 86400}],
+    }
+    const log = new StepLog()
+    const net = buildNetwork(config, null, {recorder: log})
+    // Until the guests' DHCP client runs, a DISCOVER is sent into the VM's port by hand.
+    net.vmPorts.get('web/Network Adapter')!.receive(dhcpDiscover(WEB_MAC, 0x77))
+    net.scheduler.run()
+    const offer = log.steps.find((s) => s.action === 'answered' && s.reason === 'dhcp')!
+    assert.deepEqual(offer.place, {kind: 'host', name: 'vEthernet (Default Switch)'})
+    assert.equal(offer.ref, 'vswitch Default Switch.dhcp')
+    assert.ok(log.steps.some((s) => s.place.kind === 'vm' && s.action === 'received' && /DHCP OFFER/.test(s.text)), 'the offer reaches the VM')
+    assert.equal(net.exportState().dhcpServers[sw.id] !== undefined, true)
+  })
+})
+
+describe('runtime state', () => {
+  const lab = () => externalLab(lanAdapter({portSecurityMaxMacs: 2}), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})])
+
+  it('is gathered as JSON and restored: clock, ARP caches, port-security MACs', () => {
+    const a = buildNetwork(lab(), null, {recorder: null})
+    a.guest('web/Network Adapter')!.stack.ping(GW)
+    a.scheduler.run()
+    const state = checkRuntimeState(JSON.parse(JSON.stringify(a.exportState())))
+    assert.ok(state.clockMs > 1)
+    assert.deepEqual(state.arp.guests['web/Network Adapter']['web/Network Adapter'].entries.map((e) => e.address), ['192.168.1.1'])
+    assert.deepEqual(state.physical.Ethernet.portSecurityMacs, ['001B21000001', '00155D000A01'])
+
+    const log = new StepLog()
+    const b = buildNetwork(lab(), state, {recorder: log})
+    assert.equal(b.scheduler.now, state.clockMs)
+    const evs = events(b.guest('web/Network Adapter')!.stack)
+    b.guest('web/Network Adapter')!.stack.ping(GW)
+    b.scheduler.run()
+    assert.equal(replies(evs).length, 1)
+    assert.ok(!log.steps.some((s) => s.place.kind === 'vm' && s.action === 'transmitted' && /ARP/.test(s.text)), 'the ARP cache was restored: no ARP request')
+    assert.deepEqual(b.exportState().physical.Ethernet.portSecurityMacs, ['001B21000001', '00155D000A01'])
+    assert.deepEqual(JSON.parse(JSON.stringify(buildNetwork(lab(), state, {recorder: null}).exportState())), state, 'restore then export gives the same state')
+  })
+
+  it("drops the state a VM's new MAC invalidated, and keeps the rest", () => {
+    const a = buildNetwork(lab(), null, {recorder: null})
+    a.guest('web/Network Adapter')!.stack.ping(GW)
+    a.host.ping(ip('192.168.1.50'))
+    a.host.ping(GW)
+    a.scheduler.run()
+    const state = a.exportState()
+    assert.ok(state.arp.host['vEthernet (External)'].entries.some((e) => e.mac === '00155D000A01'))
+    const moved = externalLab(lanAdapter({portSecurityMaxMacs: 2}), [vm('web', {mac: WEB_MAC + 1, switchId: 'sw-ext', address: '192.168.1.50'})])
+    const kept = invalidatedBy(state, lab(), moved)
+    assert.equal(kept.arp.guests['web/Network Adapter'], undefined)
+    assert.ok(!kept.arp.host['vEthernet (External)'].entries.some((e) => e.mac === '00155D000A01'))
+    assert.ok(kept.arp.host['vEthernet (External)'].entries.some((e) => e.address === '192.168.1.1'), 'the gateway entry stays')
+    assert.deepEqual(kept.physical, state.physical)
+    assert.deepEqual(invalidatedBy(state, lab(), lab()), state, 'no change, nothing dropped')
+  })
+
+  it('refuses a runtime file of another shape, naming the problem', () => {
+    assert.throws(() => checkRuntimeState({schemaVersion: 2}), /schemaVersion 2/)
+    assert.throws(() => checkRuntimeState({schemaVersion: 1, clockMs: -1}), /clockMs/)
+    assert.throws(() => checkRuntimeState([]), /JSON object/)
+  })
+
+  it('the same inputs give the same bytes and times', () => {
+    const runOnce = () => {
+      const log = new StepLog()
+      const net = buildNetwork(lab(), null, {recorder: log})
+      net.guest('web/Network Adapter')!.stack.ping(ip('8.8.8.8'))
+      net.guest('web/Network Adapter')!.stack.connectTcp(ip('151.101.1.1'), 443)
+      net.host.ping(GW)
+      net.scheduler.run()
+      return JSON.stringify(log.steps.map((s) => [s.timeMs, s.place, s.action, s.reason, s.text, Buffer.from(s.frame).toString('hex')]))
+    }
+    assert.equal(runOnce(), runOnce())
+  })
+})

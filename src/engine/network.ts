@@ -1,0 +1,251 @@
+// buildNetwork: from a configuration snapshot (./config.ts) and the runtime state of the previous
+// command (./runtime.ts), the running network in memory, once, in time proportional to the
+// configuration:
+//
+//   - one VSwitch per switch, with a port per VM adapter connected to it (a stopped VM's port is
+//     'vm-off'), a port per host vNIC on it, and for an External switch one external port wired to
+//     the bound adapter's PhysicalLink;
+//   - a guest IP stack per adapter of a running VM, its interface behind the adapter's port;
+//   - the host IP stack with one interface per host interface: `vEthernet (...)` behind its switch
+//     port, and each physical adapter not bound to a switch wired straight to its PhysicalLink;
+//   - one PhysicalLink (and the LAN beyond it) per physical adapter;
+//   - the DHCP scopes (the Default Switch's) served from the host's vNIC on their switch;
+//   - one Scheduler, starting at the state's clock.
+//
+// Runtime state is gathered from the components (`exportState`) and restored into them at build
+// time; parts whose owner no longer exists are skipped. A configuration that cannot run (an adapter
+// pointing at a missing switch, a DHCP scope without a host vNIC) is an HvnetError naming the object.
+import {Scheduler} from './clock.js'
+import type {HostInterfaceConfig, NetworkConfig, SwitchConfig, VmAdapterConfig, VmConfig} from './config.js'
+import {DhcpServer} from './dhcp/server.js'
+import {IpStack} from './ip/stack.js'
+import type {StackInterface} from './ip/stack.js'
+import {PhysicalLink} from './lan/link.js'
+import type {NatHook} from './nat-hook.js'
+import type {FrameSink, Place, Recorder} from './observe.js'
+import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
+import type {LearnedMacState, PhysicalState, RuntimeState, StackArpState} from './runtime.js'
+import {VSwitch} from './switch/vswitch.js'
+import type {SwitchPort} from './switch/vswitch.js'
+import {HvnetError} from '../model/errors.js'
+import {WireError, formatMac, parseMac} from './wire/index.js'
+
+export interface BuildOptions {
+  readonly recorder: Recorder | null
+  /** The NAT core (WinNAT and the Default Switch's ICS) plugged into the host stack; null: none. */
+  readonly nat?: NatHook | null
+}
+
+/** A running VM adapter: its guest stack's interface and its switch port (null when not connected). */
+export interface GuestAdapter {
+  readonly config: VmAdapterConfig
+  readonly vm: VmConfig
+  readonly stack: IpStack
+  readonly iface: StackInterface
+  readonly port: SwitchPort | null
+}
+
+export class Network {
+  readonly scheduler: Scheduler
+  /** By switch id. */
+  readonly switches = new Map<string, VSwitch>()
+  /** Running VMs' adapters, by adapter key (`web/Network Adapter`). */
+  readonly guests = new Map<string, GuestAdapter>()
+  /** Every VM adapter's port (running or 'vm-off'), by adapter key. */
+  readonly vmPorts = new Map<string, SwitchPort>()
+  readonly host: IpStack
+  /** By physical adapter name, lower-cased. */
+  readonly links = new Map<string, PhysicalLink>()
+  /** The switches' DHCP scopes (the Default Switch's), by switch id. */
+  readonly dhcpServers = new Map<string, DhcpServer>()
+  readonly nat: NatHook | null
+
+  /** @internal Use buildNetwork. */
+  constructor(
+    readonly config: NetworkConfig,
+    options: BuildOptions,
+    clockMs: number,
+  ) {
+    this.scheduler = new Scheduler(clockMs)
+    this.nat = options.nat ?? null
+    this.host = new IpStack({who: 'the host', os: 'windows', router: true, listen: [], firewall: null, closedUdp: 'silent', nat: this.nat}, this.scheduler)
+    this.host.rec = options.recorder
+  }
+
+  link(name: string): PhysicalLink | null {
+    return this.links.get(name.toLowerCase()) ?? null
+  }
+
+  guest(key: string): GuestAdapter | null {
+    return this.guests.get(key) ?? null
+  }
+
+  /** Everything the network learned, as lab.runtime.json holds it. */
+  exportState(): RuntimeState {
+    const guests: Record<string, StackArpState> = {}
+    const dhcpClients: Record<string, unknown> = {}
+    for (const [key, g] of sorted(this.guests)) guests[key] = g.stack.exportArp()
+    const dhcpServers: Record<string, unknown> = {}
+    for (const [id, s] of sorted(this.dhcpServers)) dhcpServers[id] = s.exportState()
+    const learnedMacs: Record<string, LearnedMacState[]> = {}
+    for (const [id, sw] of sorted(this.switches)) {
+      const list = sw.learnedMacs()
+      if (list.length > 0) learnedMacs[id] = list.map((l) => ({mac: formatMac(l.mac), portKey: l.portKey, learnedAtMs: l.learnedAtMs}))
+    }
+    const physical: Record<string, PhysicalState> = {}
+    for (const link of [...this.links.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) physical[link.name] = link.exportState()
+    return {
+      schemaVersion: RUNTIME_SCHEMA_VERSION,
+      clockMs: this.scheduler.now,
+      arp: {host: this.host.exportArp(), guests},
+      dhcpServers,
+      dhcpClients,
+      learnedMacs,
+      physical,
+      nat: null,
+    }
+  }
+
+  /** @internal */
+  importState(s: RuntimeState): void {
+    this.host.importArp(s.arp.host)
+    for (const [key, arp] of Object.entries(s.arp.guests)) this.guests.get(key)?.stack.importArp(arp)
+    for (const [id, d] of Object.entries(s.dhcpServers)) this.dhcpServers.get(id)?.importState(d)
+    for (const [id, list] of Object.entries(s.learnedMacs)) {
+      const sw = this.switches.get(id)
+      if (sw === undefined) continue
+      sw.importLearnedMacs(
+        list.map((e, i) => {
+          const mac = parseMac(String(e?.mac))
+          if (mac instanceof WireError || typeof e.portKey !== 'string' || typeof e.learnedAtMs !== 'number') throw new TypeError(`runtime state: learned MAC ${i} of switch ${id} is not {mac, portKey, learnedAtMs}`)
+          return {mac, portKey: e.portKey, learnedAtMs: e.learnedAtMs}
+        }),
+      )
+    }
+    for (const [name, p] of Object.entries(s.physical)) this.link(name)?.importState(p)
+  }
+}
+
+/** The running network of `config`, with `runtime`'s state restored (null: a fresh start at 0 ms). */
+export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null, options: BuildOptions): Network {
+  const rec = options.recorder
+  const net = new Network(config, options, runtime?.clockMs ?? 0)
+  const scheduler = net.scheduler
+  const switchById = new Map<string, SwitchConfig>()
+  for (const s of config.switches) {
+    switchById.set(s.id, s)
+    net.switches.set(s.id, new VSwitch(s, scheduler, rec))
+  }
+  const switchOf = (id: string, whose: string): VSwitch => {
+    const sw = net.switches.get(id)
+    if (sw === undefined) throw new HvnetError('store-invalid', `${whose} is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
+    return sw
+  }
+
+  for (const a of config.physicalAdapters) {
+    const link = new PhysicalLink({adapter: a, seed: config.seed, scheduler, recorder: rec})
+    net.links.set(a.name.toLowerCase(), link)
+    if (a.boundSwitchId !== null) {
+      const sw = switchOf(a.boundSwitchId, `The physical adapter "${a.name}"`)
+      const port = sw.addPort({key: `external (${a.name})`, kind: 'external', macAddress: 0, place: link.place, sink: link})
+      link.attach(port)
+    }
+  }
+
+  for (const vm of config.vms) {
+    for (const a of vm.adapters) {
+      const place: Place = {kind: 'vm', name: a.key}
+      let iface: StackInterface | null = null
+      let stack: IpStack | null = null
+      if (vm.running) {
+        stack = new IpStack(
+          {
+            who: vm.name,
+            os: vm.guest.os,
+            router: false,
+            listen: vm.guest.listen,
+            firewall: vm.guest.firewall ? {ref: `vm ${vm.name}.guest.firewall`} : null,
+            closedUdp: 'port-unreachable',
+            nat: null,
+          },
+          scheduler,
+        )
+        stack.rec = rec
+        iface = stack.addInterface({
+          alias: a.key,
+          place,
+          ref: `vm ${a.key}`,
+          mac: a.macAddress,
+          addresses: a.ip.mode === 'static' ? [{address: a.ip.address, prefixLength: a.ip.prefixLength}] : [],
+          gateway: a.ip.mode === 'static' ? a.ip.gateway : null,
+          forwarding: false,
+        })
+      }
+      let port: SwitchPort | null = null
+      if (a.switchId !== null) {
+        const sw = switchOf(a.switchId, `The network adapter "${a.name}" of VM "${vm.name}"`)
+        port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place, sink: iface ?? VM_OFF, state: vm.running ? 'up' : 'vm-off'})
+        net.vmPorts.set(a.key, port)
+        if (iface !== null) iface.sink = port
+      }
+      if (stack !== null && iface !== null) net.guests.set(a.key, {config: a, vm, stack, iface, port})
+    }
+  }
+
+  const vnicBySwitch = new Map<string, StackInterface>()
+  for (const h of config.hostInterfaces) {
+    const place: Place = {kind: 'host', name: h.alias}
+    const iface = net.host.addInterface({alias: h.alias, place, ref: `host ${h.alias}`, mac: h.macAddress, addresses: h.addresses, gateway: h.defaultGateway, forwarding: h.forwarding})
+    attachHostInterface(net, h, iface, switchOf)
+    if (h.attachment.kind === 'vnic' && !vnicBySwitch.has(h.attachment.switchId)) vnicBySwitch.set(h.attachment.switchId, iface)
+  }
+
+  for (const scope of config.dhcpScopes) {
+    const sw = switchById.get(scope.switchId)
+    const iface = vnicBySwitch.get(scope.switchId)
+    if (sw === undefined || iface === undefined) {
+      throw new HvnetError('store-invalid', `A DHCP scope is configured on the virtual switch with ID ${scope.switchId}, which ${sw === undefined ? 'does not exist' : 'has no host vNIC to serve it from'}.`, 'Run `hvnet config reset --force` to start over.')
+    }
+    const server = new DhcpServer(
+      {
+        prefix: scope.prefix,
+        rangeStart: scope.rangeStart,
+        rangeEnd: scope.rangeEnd,
+        leaseSeconds: scope.leaseSeconds,
+        serverAddress: scope.serverAddress,
+        serverMac: iface.mac,
+        router: scope.serverAddress,
+        dns: [scope.serverAddress],
+        place: iface.place,
+        ref: `vswitch ${sw.name}.dhcp`,
+      },
+      scheduler,
+    )
+    iface.dhcpServer = server
+    net.dhcpServers.set(scope.switchId, server)
+  }
+
+  if (runtime !== null) net.importState(runtime)
+  return net
+}
+
+function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackInterface, switchOf: (id: string, whose: string) => VSwitch): void {
+  const at = h.attachment
+  if (at.kind === 'vnic') {
+    const port = switchOf(at.switchId, `The host adapter "${h.alias}"`)
+      .addPort({key: h.alias, kind: 'host', macAddress: h.macAddress, features: at.features, place: iface.place, sink: iface})
+    iface.sink = port
+    return
+  }
+  const link = net.link(at.adapterName)
+  if (link === null) throw new HvnetError('store-invalid', `The host interface "${h.alias}" is the physical adapter "${at.adapterName}", which does not exist.`, 'Run `hvnet host adapter list` to see the adapters, or `hvnet config reset --force` to start over.')
+  link.attach(iface)
+  iface.sink = link
+}
+
+/** The endpoint of a stopped VM's port: the switch drops with `vm-off` before it is reached. */
+const VM_OFF: FrameSink = {receive: () => {}}
+
+function sorted<V>(m: Map<string, V>): [string, V][] {
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
