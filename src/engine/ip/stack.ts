@@ -112,13 +112,19 @@ export interface IpStackOptions {
    * Windows Firewall with its defaults, when on: inbound ICMP echo and anything to a port not in
    * `listen` is dropped with `guest-firewall`, silently (no RST, no ICMP). null: no firewall.
    */
-  readonly firewall: {readonly ref: string} | null
+  readonly firewall: StackFirewall | null
   /** A closed UDP port: ICMP port unreachable, or silence (Windows Firewall on the host). */
   readonly closedUdp: 'port-unreachable' | 'silent'
   /** The NAT seam (host only). */
   readonly nat: NatHook | null
   /** DNS on udp/53: the address for a name, or null for NXDOMAIN. Default: DEFAULT_DNS_ANSWER for every name. */
   readonly resolve?: (name: string) => Ipv4Address | null
+}
+
+/** A guest firewall: `blocksEcho` for Windows Firewall's defaults; closed ports are always dropped silently. */
+export interface StackFirewall {
+  readonly ref: string
+  readonly blocksEcho: boolean
 }
 
 export interface InterfaceOptions {
@@ -773,7 +779,7 @@ export class IpStack {
     }
   }
 
-  private icmpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: {readonly ref: string} | null): void {
+  private icmpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: StackFirewall | null): void {
     const icmp = Icmpv4Packet.checked(ip.buf, ip.payloadOffset, ip.payloadLen)
     if (icmp instanceof WireError) return this.malformed(iface, frame, icmp)
     if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, `the ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${icmp.computeChecksum().toString(16).padStart(4, '0')}); the message is discarded`, null)
@@ -783,7 +789,7 @@ export class IpStack {
     switch (icmp.type) {
       case ICMP_ECHO_REQUEST: {
         if (broadcast) return this.drop('not-for-me', iface, frame, `${who} ignores echo requests sent to a broadcast address, as Windows and Linux do by default`, null)
-        if (fw !== null) {
+        if (fw !== null && fw.blocksEcho) {
           return this.drop('guest-firewall', iface, frame, `Windows Firewall in ${who} drops the echo request from ${formatIpv4(src)}: its default rules block inbound ICMPv4 echo. Fix: inside the guest run \`Enable-NetFirewallRule -Name FPS-ICMP4-ERQ-In\` (File and Printer Sharing (Echo Request - ICMPv4-In)), or \`hvnet vm set-guest VM --firewall off\``, fw.ref)
         }
         const reply: Icmpv4Repr = {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data().slice()}
@@ -818,7 +824,7 @@ export class IpStack {
     }
   }
 
-  private udpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: {readonly ref: string} | null): void {
+  private udpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: StackFirewall | null): void {
     const u = UdpPacket.checked(ip.buf, ip.payloadOffset, ip.payloadLen)
     if (u instanceof WireError) return this.malformed(iface, frame, u)
     const src = ip.src
@@ -874,7 +880,7 @@ export class IpStack {
     if (packet !== null) this.output(packet, null)
   }
 
-  private tcpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, fw: {readonly ref: string} | null): void {
+  private tcpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, fw: StackFirewall | null): void {
     const t = TcpPacket.checked(ip.buf, ip.payloadOffset, ip.payloadLen)
     if (t instanceof WireError) return this.malformed(iface, frame, t)
     const src = ip.src
@@ -1049,7 +1055,8 @@ export class IpStack {
   // Drops and events
 
   private firewallDrop(iface: StackInterface, frame: Uint8Array, what: string, ref: string): void {
-    this.drop('guest-firewall', iface, frame, `Windows Firewall in ${this.options.who} silently drops ${what}: its default rules block unsolicited inbound traffic that no rule allows (no RST, no ICMP). Fix: allow the port inside the guest (New-NetFirewallRule), or \`hvnet vm set-guest VM --firewall off\``, ref)
+    const windows = this.options.os === 'windows'
+    this.drop('guest-firewall', iface, frame, `${windows ? 'Windows Firewall' : 'the firewall'} in ${this.options.who} silently drops ${what}: its default rules block unsolicited inbound traffic that no rule allows (no RST, no ICMP). Fix: allow the port inside the guest (${windows ? 'New-NetFirewallRule -Direction Inbound -LocalPort N -Protocol TCP -Action Allow' : 'firewall-cmd --add-port, ufw allow'}) and list it with \`hvnet vm set-guest VM --listen\`, or \`hvnet vm set-guest VM --firewall off\``, ref)
   }
 
   private malformed(iface: StackInterface, frame: Uint8Array, e: WireError): void {

@@ -2,6 +2,7 @@
 // Builders go through encodeFrame; checkers through decodeFrame, which verifies every checksum
 // independently of the code that wrote it.
 import assert from 'node:assert/strict'
+import type {GuestIpConfig, GuestOsConfig, HostInterfaceConfig, PortFeatures, VmAdapterConfig, VmConfig} from '../config.js'
 import type {Icmpv4Repr} from '../wire/icmpv4.js'
 import {
   BOOTREQUEST,
@@ -109,4 +110,21 @@ export function dhcpOf(frame: Uint8Array): DhcpRepr {
 
 export function summary(frame: Uint8Array): string {
   return summarizeFrame(decodeFrame(frame))
+}
+
+/** A plain port (no VLAN, no ACL, no guard) for configuration snapshots in tests. */
+export function plainFeatures(ref: string): PortFeatures {
+  return {macAddressSpoofing: false, dhcpGuard: false, routerGuard: false, portMirroring: 'none', vlan: {mode: 'untagged'}, acls: [], extendedAcls: [], ref}
+}
+
+/** A running VM with one adapter `NAME/Network Adapter` (DHCP unless `ip` says otherwise). */
+export function vmConfig(name: string, mac: Mac, o: {running?: boolean; ip?: GuestIpConfig; guest?: Partial<GuestOsConfig>; switchId?: string} = {}): VmConfig {
+  const key = `${name}/Network Adapter`
+  const adapter: VmAdapterConfig = {key, vmName: name, name: 'Network Adapter', macAddress: mac, switchId: o.switchId ?? 'sw', features: plainFeatures(`vm ${key}`), ip: o.ip ?? {mode: 'dhcp'}}
+  return {name, running: o.running ?? true, guest: {os: 'linux', firewall: false, listen: [{protocol: 'tcp', port: 22}, {protocol: 'tcp', port: 80}], ...o.guest}, adapters: [adapter]}
+}
+
+/** A host interface snapshot. */
+export function hostInterface(alias: string, mac: Mac, o: {addresses?: {address: Ipv4Address; prefixLength: number}[]; gateway?: Ipv4Address | null; forwarding?: boolean; dhcp?: boolean; ifIndex?: number} = {}): HostInterfaceConfig {
+  return {alias, ifIndex: o.ifIndex ?? 24, macAddress: mac, attachment: {kind: 'vnic', switchId: 'sw', features: plainFeatures(`host ${alias}`)}, addresses: o.addresses ?? [], defaultGateway: o.gateway ?? null, dhcp: o.dhcp ?? false, forwarding: o.forwarding ?? false}
 }
