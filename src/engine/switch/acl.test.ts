@@ -45,6 +45,12 @@ test('longest prefix wins: a /8 Allow beats an ANY Deny', () => {
   assert.equal(lastDrop(more.lab, 'acl-deny').ref, `${WEB}.acl[1]`)
   more.web.port.receive(udp(more.web.mac, more.db.mac, 1, 2, toIp(ip(10, 0, 1, 2))))
   got(more.db, 1)
+  // Addresses above 128.0.0.0 (negative as int32) match their prefixes too.
+  const high = aclLab([acl(0, 'allow', 'outbound', ipA(ip(192, 168, 0, 0), 16)), acl(1, 'deny', 'outbound', ANY_IP)])
+  high.web.port.receive(udp(high.web.mac, high.db.mac, 1, 2, toIp(ip(192, 168, 7, 7))))
+  got(high.db, 1)
+  high.web.port.receive(udp(high.web.mac, high.db.mac, 1, 2, toIp(ip(192, 169, 7, 7))))
+  assert.equal(lastDrop(high.lab, 'acl-deny').ref, `${WEB}.acl[1]`)
 })
 
 test('on an equal prefix Deny beats Allow, whatever the order', () => {

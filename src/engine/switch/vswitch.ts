@@ -185,6 +185,7 @@ export class SwitchPort implements FrameSink {
 /** Scratch facts about an IP packet, filled by `ipFacts` and read before any sink is called. */
 interface IpFacts {
   fam: number
+  /** Addresses as int32 (`>>> 0` gives the Ipv4Address). */
   src: number
   dst: number
   protocol: number
@@ -428,17 +429,20 @@ export class VSwitch {
       return x
     }
     x.fam = FRAME_IPV4
-    const ip = Ipv4Packet.checked(f, l3, f.length - l3)
-    if (ip instanceof WireError) {
-      x.error = ip
+    // Ipv4Packet.checkLen's rule, inline; the WireError is built only for a bad header.
+    const n = f.length - l3
+    const hl = (f[l3] & 0x0f) << 2
+    const total = (f[l3 + 2] << 8) | f[l3 + 3]
+    if (n < 20 || f[l3] >>> 4 !== 4 || hl < 20 || hl > total || total > n) {
+      x.error = Ipv4Packet.checked(f, l3, n) as WireError
       return x
     }
-    x.src = ip.src
-    x.dst = ip.dst
-    const proto = (x.protocol = ip.protocol)
-    const o = ip.payloadOffset
-    const len = ip.payloadLen
-    if (ip.fragOffset !== 0) {
+    x.src = (f[l3 + 12] << 24) | (f[l3 + 13] << 16) | (f[l3 + 14] << 8) | f[l3 + 15]
+    x.dst = (f[l3 + 16] << 24) | (f[l3 + 17] << 16) | (f[l3 + 18] << 8) | f[l3 + 19]
+    const proto = (x.protocol = f[l3 + 9])
+    const o = l3 + hl
+    const len = total - hl
+    if ((((f[l3 + 6] & 0x1f) << 8) | f[l3 + 7]) !== 0) {
       x.flowSrc = x.flowDst = proto
     } else if ((proto === 6 || proto === 17) && len >= 4) {
       x.srcPort = x.flowSrc = (f[o] << 8) | f[o + 1]
@@ -453,26 +457,27 @@ export class VSwitch {
 
   /** A simple ACL list; `outbound` at the sending port, inbound at the receiving one. */
   private simpleAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, out: boolean, x: IpFacts): boolean {
-    const src = get48(f, 6)
-    const dst = get48(f, 0)
-    const localMac = out ? src : dst
-    const remoteMac = out ? dst : src
+    // Outbound, local = the source (MAC at byte 6); inbound, local = the destination (byte 0).
+    const lm = out ? 6 : 0
+    const rm = out ? 0 : 6
     const localIp = out ? x.src : x.dst
     const remoteIp = out ? x.dst : x.src
-    const code = list.check(x.fam, localMac, remoteMac, localIp, remoteIp, f.length)
+    const code = list.check(x.fam, f, lm, rm, localIp, remoteIp)
     if (code <= -2) this.drops.count('acl-deny')
-    if (this.rec !== null) {
-      const v = list.explain(code, x.fam, localMac, remoteMac, localIp, remoteIp)
-      const what = x.fam === FRAME_IPV4 ? `${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : x.fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
-      if (v.entry === null) {
-        this.emit('permitted', 'acl-allow', `${dir} ACLs of ${q.label}: no entry matches ${what} → allowed (no match allows)`, `${q.ref}.acl`, f)
-      } else {
-        const why = v.other === null ? 'the most specific matching entry' : `the most specific matching ${v.entry.ip ? 'IP' : 'MAC'} entry (the best ${v.other.ip ? 'IP' : 'MAC'} entry, ${v.other.label}, ${v.allowed ? 'allows too' : 'is overruled: a Deny in either family drops'})`
-        if (v.allowed) this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
-        else this.emit('dropped', 'acl-deny', `dropped: ${dir} ACL ${v.entry.label} is ${why} for ${what}${v.entry.specificity === 0 ? '' : ` (${v.entry.specificity} bits)`}; on a tie Deny beats Allow`, v.entry.ref, f)
-      }
-    }
+    if (this.rec !== null) this.recordAcl(q, list, dir, f, code, x.fam, lm, rm, localIp, remoteIp)
     return code > -2
+  }
+
+  private recordAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, code: number, fam: number, lm: number, rm: number, localIp: number, remoteIp: number): void {
+    const v = list.explain(code, fam, f, lm, rm, localIp, remoteIp)
+    const what = fam === FRAME_IPV4 ? `${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
+    if (v.entry === null) {
+      this.emit('permitted', 'acl-allow', `${dir} ACLs of ${q.label}: no entry matches ${what} → allowed (no match allows)`, `${q.ref}.acl`, f)
+      return
+    }
+    const why = v.other === null ? 'the most specific matching entry' : `the most specific matching ${v.entry.ip ? 'IP' : 'MAC'} entry (the best ${v.other.ip ? 'IP' : 'MAC'} entry, ${v.other.label}, ${v.allowed ? 'allows too' : 'is overruled: a Deny in either family drops'})`
+    if (v.allowed) this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
+    else this.emit('dropped', 'acl-deny', `dropped: ${dir} ACL ${v.entry.label} is ${why} for ${what}${v.entry.specificity === 0 ? '' : ` (${v.entry.specificity} bits)`}; on a tie Deny beats Allow`, v.entry.ref, f)
   }
 
   /** An extended ACL list, stateful flows first. */
@@ -483,7 +488,7 @@ export class VSwitch {
     const remoteIp = out ? x.dst : x.src
     const now = this.scheduler.now
     if (q.flows !== null) {
-      const flow = q.flows.hit(localIp, out ? x.flowSrc : x.flowDst, remoteIp, out ? x.flowDst : x.flowSrc, x.protocol, now)
+      const flow = q.flows.hit(localIp >>> 0, out ? x.flowSrc : x.flowDst, remoteIp >>> 0, out ? x.flowDst : x.flowSrc, x.protocol, now)
       if (flow !== null) {
         if (this.rec !== null) this.emit('permitted', 'stateful-flow', `${dir}: part of a session admitted by stateful extended ACL ${flow.entry.label} → allowed (idle timer restarted)`, flow.entry.ref, f)
         return true
@@ -499,7 +504,7 @@ export class VSwitch {
       if (this.rec !== null) this.emit('dropped', 'extended-acl-deny', `dropped: ${dir} extended ACL ${e.label} is the first match (larger weights apply first)`, e.ref, f)
       return false
     }
-    if (e.stateful) q.flows!.open(e, localIp, out ? x.flowSrc : x.flowDst, remoteIp, out ? x.flowDst : x.flowSrc, x.protocol, now)
+    if (e.stateful) q.flows!.open(e, localIp >>> 0, out ? x.flowSrc : x.flowDst, remoteIp >>> 0, out ? x.flowDst : x.flowSrc, x.protocol, now)
     if (this.rec !== null) this.emit('permitted', 'extended-acl-allow', `${dir} extended ACL ${e.label} is the first match → allowed${e.stateful ? '; the session is recorded, so its return traffic passes' : ''}`, e.ref, f)
     return true
   }
