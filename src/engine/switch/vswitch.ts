@@ -79,6 +79,8 @@ const KIND_HOST = 1
 const KIND_EXTERNAL = 2
 
 const ETH_MAX = 1514
+/** SwitchPort.macHi of a VM or host port whose MAC is still 000000000000. */
+const NO_MAC = -1
 
 /** One port of a VSwitch; `receive(frame)` is ingress from the port's endpoint. */
 export class SwitchPort implements FrameSink {
@@ -122,7 +124,8 @@ export class SwitchPort implements FrameSink {
     this.sink = spec.sink
     this.stateCode = spec.state === 'vm-off' ? VM_OFF : UP
     this.kindCode = spec.kind === 'vm' ? KIND_VM : spec.kind === 'host' ? KIND_HOST : KIND_EXTERNAL
-    this.macHi = macHi(this.macAddress)
+    // A VM or host port with no MAC yet (0) gets an impossible high half: no source is its own.
+    this.macHi = spec.kind !== 'external' && this.macAddress === 0 ? NO_MAC : macHi(this.macAddress)
     this.macLo = macLo(this.macAddress)
     if (spec.kind === 'external') {
       if (spec.features !== undefined) throw new RangeError(`switch port ${spec.key}: the external port has no port features (it is a trunk of every VLAN)`)
@@ -247,10 +250,22 @@ export class VSwitch {
     this.portList.push(p)
     this.byKey.set(p.key, p)
     if (p.kindCode === KIND_EXTERNAL) this.external = p
-    else if (p.macAddress !== 0 && this.table.get(p.macHi, p.macLo) === null) this.table.set(p.macHi, p.macLo, p)
+    else if (p.macAddress !== 0) this.claimMac(p)
     this.indexMirroring()
     this.floodCache = new Map()
     return p
+  }
+
+  /** Enters a port's configured MAC, unless another port is configured with it (the first keeps it). */
+  private claimMac(p: SwitchPort): void {
+    const owner = this.table.get(p.macHi, p.macLo)
+    if (owner !== null && owner.macAddress === p.macAddress) return
+    if (owner !== null) {
+      // It was learned behind a port with MAC address spoofing On: configuration wins.
+      owner.learnedCount--
+      this.learned.delete(p.macAddress)
+    }
+    this.table.set(p.macHi, p.macLo, p)
   }
 
   /** Removes a port (its adapter was disconnected); frames sent to its handle are then dropped. */
@@ -265,7 +280,7 @@ export class VSwitch {
       this.table.delete(port.macHi, port.macLo)
       // A second port configured with the same MAC now owns it.
       const next = this.portList.find((q) => q.kindCode !== KIND_EXTERNAL && q.macAddress === port.macAddress)
-      if (next !== undefined) this.table.set(next.macHi, next.macLo, next)
+      if (next !== undefined) this.claimMac(next)
     }
     this.indexMirroring()
     this.floodCache = new Map()
@@ -320,7 +335,7 @@ export class VSwitch {
     const srcLo = (f[8] << 24) | (f[9] << 16) | (f[10] << 8) | f[11]
     if ((srcHi & 0x100) !== 0) return this.dropMulticastSource(p, f)
     const own = srcHi === p.macHi && srcLo === p.macLo
-    if (!own && !p.spoofing) return this.dropSpoofed(p, f)
+    if (!own && (!p.spoofing || p.macHi === NO_MAC)) return this.dropSpoofed(p, f)
     if (p.ingressPolicy && !this.ingressPolicies(p, f, tagged)) return
 
     // VLAN classification.
