@@ -4,7 +4,7 @@ import type {NetworkConfig} from './config.js'
 import {buildNetwork} from './network.js'
 import {StepLog} from './observe.js'
 import {checkRuntimeState, invalidatedBy} from './runtime.js'
-import {dhcpDiscover, eth, expectFrame, ip} from './testing/lan.js'
+import {eth, expectFrame, ip} from './testing/lan.js'
 import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
 import {HvnetError} from '../model/errors.js'
 
@@ -33,12 +33,35 @@ describe('buildNetwork', () => {
     assert.ok(r[1]!.rttMs! > 20 && r[1]!.rttMs! < 22, `rtt ${r[1]!.rttMs}`)
   })
 
+  it("a DHCP VM bridged onto the LAN, wired or Wi-Fi, gets a lease from the LAN's server", () => {
+    for (const adapter of [lanAdapter(), lanAdapter({name: 'Wi-Fi', kind: 'wireless', macAddress: WIFI_MAC})]) {
+      const config = externalLab(adapter, [vm('web', {mac: WEB_MAC, switchId: 'sw-ext'})])
+      const net = buildNetwork(config, null, {recorder: null})
+      net.scheduler.run({untilMs: 10_000})
+      const web = net.guest('web/Network Adapter')!
+      assert.deepEqual(web.iface.addresses, [{address: ip('192.168.1.128'), prefixLength: 24}], adapter.name)
+      assert.equal(web.iface.gateway, GW)
+      const evs = events(web)
+      web.ping(ip('8.8.8.8'))
+      net.scheduler.run({untilMs: 11_000})
+      assert.equal(replies(evs).length, 1, adapter.name)
+    }
+  })
+
+  it("a host address from the LAN's DHCP server is never handed to a VM", () => {
+    const config = externalLab(lanAdapter(), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext'})])
+    const hostOnLease = {...config, hostInterfaces: [{...config.hostInterfaces[0], dhcp: true, addresses: [{address: ip('192.168.1.128'), prefixLength: 24}]}]}
+    const net = buildNetwork(hostOnLease, null, {recorder: null})
+    net.scheduler.run({untilMs: 10_000})
+    assert.deepEqual(net.guest('web/Network Adapter')!.iface.addresses, [{address: ip('192.168.1.129'), prefixLength: 24}])
+  })
+
   it('port security with 1 MAC: the bridged VM is dropped, the host is not', () => {
     const log = new StepLog()
     const net = buildNetwork(externalLab(lanAdapter({portSecurityMaxMacs: 1}), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})]), null, {recorder: log})
     const web = net.guest('web/Network Adapter')!
     const vmEvents = events(web.stack)
-    const hostEvents = events(net.host)
+    const hostEvents = events(net.host.stack)
     web.stack.ping(ip('8.8.8.8'))
     net.host.ping(ip('8.8.8.8'))
     net.scheduler.run()
@@ -77,7 +100,7 @@ describe('buildNetwork', () => {
     const net = buildNetwork(config, null, {recorder: null})
     assert.equal(net.guest('db/Network Adapter'), null)
     assert.equal(net.vmPorts.get('db/Network Adapter')!.state, 'vm-off')
-    const evs = events(net.host)
+    const evs = events(net.host.stack)
     net.host.ping(ip('1.1.1.1'))
     net.scheduler.run()
     assert.equal(replies(evs).length, 1)
@@ -101,14 +124,18 @@ describe('buildNetwork', () => {
     }
     const log = new StepLog()
     const net = buildNetwork(config, null, {recorder: log})
-    // Until the guests' DHCP client runs, a DISCOVER is sent into the VM's port by hand.
-    net.vmPorts.get('web/Network Adapter')!.receive(dhcpDiscover(WEB_MAC, 0x77))
-    net.scheduler.run()
-    const offer = log.steps.find((s) => s.action === 'answered' && s.reason === 'dhcp')!
-    assert.deepEqual(offer.place, {kind: 'host', name: 'vEthernet (Default Switch)'})
-    assert.equal(offer.ref, 'vswitch Default Switch.dhcp')
-    assert.ok(log.steps.some((s) => s.place.kind === 'vm' && s.action === 'received' && /DHCP OFFER/.test(s.text)), 'the offer reaches the VM')
-    assert.equal(net.exportState().dhcpServers[sw.id] !== undefined, true)
+    const web = net.guest('web/Network Adapter')!
+    net.scheduler.run({untilMs: 10_000})
+    assert.deepEqual(web.iface.addresses, [{address: ip('172.20.16.2'), prefixLength: 20}])
+    assert.equal(web.iface.gateway, ip('172.20.16.1'))
+    const ack = log.steps.find((s) => s.action === 'answered' && s.reason === 'dhcp' && /DHCPACK/.test(s.text))!
+    assert.deepEqual(ack.place, {kind: 'host', name: 'vEthernet (Default Switch)'})
+    assert.equal(ack.ref, 'vswitch Default Switch.dhcp')
+    const state = net.exportState()
+    assert.equal((state.dhcpServers[sw.id] as {leases: {address: string}[]}).leases[0].address, '172.20.16.2')
+    // The lease outlives the command: a rebuilt network resumes it without a new DISCOVER.
+    const again = buildNetwork(config, JSON.parse(JSON.stringify(state)), {recorder: null})
+    assert.deepEqual(again.guest('web/Network Adapter')!.iface.addresses, [{address: ip('172.20.16.2'), prefixLength: 20}])
   })
 })
 
@@ -121,7 +148,7 @@ describe('runtime state', () => {
     a.scheduler.run()
     const state = checkRuntimeState(JSON.parse(JSON.stringify(a.exportState())))
     assert.ok(state.clockMs > 1)
-    assert.deepEqual(state.arp.guests['web/Network Adapter']['web/Network Adapter'].entries.map((e) => e.address), ['192.168.1.1'])
+    assert.deepEqual(state.guests['web/Network Adapter'].arp['web/Network Adapter'].entries.map((e) => e.address), ['192.168.1.1'])
     assert.deepEqual(state.physical.Ethernet.portSecurityMacs, ['001B21000001', '00155D000A01'])
 
     const log = new StepLog()
@@ -143,12 +170,12 @@ describe('runtime state', () => {
     a.host.ping(GW)
     a.scheduler.run()
     const state = a.exportState()
-    assert.ok(state.arp.host['vEthernet (External)'].entries.some((e) => e.mac === '00155D000A01'))
+    assert.ok(state.host.arp['vEthernet (External)'].entries.some((e) => e.mac === '00155D000A01'))
     const moved = externalLab(lanAdapter({portSecurityMaxMacs: 2}), [vm('web', {mac: WEB_MAC + 1, switchId: 'sw-ext', address: '192.168.1.50'})])
     const kept = invalidatedBy(state, lab(), moved)
-    assert.equal(kept.arp.guests['web/Network Adapter'], undefined)
-    assert.ok(!kept.arp.host['vEthernet (External)'].entries.some((e) => e.mac === '00155D000A01'))
-    assert.ok(kept.arp.host['vEthernet (External)'].entries.some((e) => e.address === '192.168.1.1'), 'the gateway entry stays')
+    assert.equal(kept.guests['web/Network Adapter'], undefined)
+    assert.ok(!kept.host.arp['vEthernet (External)'].entries.some((e) => e.mac === '00155D000A01'))
+    assert.ok(kept.host.arp['vEthernet (External)'].entries.some((e) => e.address === '192.168.1.1'), 'the gateway entry stays')
     assert.deepEqual(kept.physical, state.physical)
     assert.deepEqual(invalidatedBy(state, lab(), lab()), state, 'no change, nothing dropped')
   })

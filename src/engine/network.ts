@@ -16,19 +16,22 @@
 // time; parts whose owner no longer exists are skipped. A configuration that cannot run (an adapter
 // pointing at a missing switch, a DHCP scope without a host vNIC) is an HvnetError naming the object.
 import {Scheduler} from './clock.js'
-import type {HostInterfaceConfig, NetworkConfig, SwitchConfig, VmAdapterConfig, VmConfig} from './config.js'
+import type {HostInterfaceConfig, NetworkConfig, SwitchConfig} from './config.js'
 import {DhcpServer} from './dhcp/server.js'
-import {IpStack} from './ip/stack.js'
+import {GuestStack} from './ip/guest.js'
+import type {GuestSavedState} from './ip/guest.js'
+import {HostStack} from './ip/host.js'
+import type {HostSavedState} from './ip/host.js'
 import type {StackInterface} from './ip/stack.js'
 import {PhysicalLink} from './lan/link.js'
 import type {NatHook} from './nat-hook.js'
 import type {FrameSink, Place, Recorder} from './observe.js'
 import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
-import type {LearnedMacState, PhysicalState, RuntimeState, StackArpState} from './runtime.js'
+import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
 import {VSwitch} from './switch/vswitch.js'
 import type {SwitchPort} from './switch/vswitch.js'
 import {HvnetError} from '../model/errors.js'
-import {WireError, formatMac, parseMac} from './wire/index.js'
+import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
 
 export interface BuildOptions {
   readonly recorder: Recorder | null
@@ -36,24 +39,15 @@ export interface BuildOptions {
   readonly nat?: NatHook | null
 }
 
-/** A running VM adapter: its guest stack's interface and its switch port (null when not connected). */
-export interface GuestAdapter {
-  readonly config: VmAdapterConfig
-  readonly vm: VmConfig
-  readonly stack: IpStack
-  readonly iface: StackInterface
-  readonly port: SwitchPort | null
-}
-
 export class Network {
   readonly scheduler: Scheduler
   /** By switch id. */
   readonly switches = new Map<string, VSwitch>()
-  /** Running VMs' adapters, by adapter key (`web/Network Adapter`). */
-  readonly guests = new Map<string, GuestAdapter>()
+  /** The guest stacks of running VMs' adapters, by adapter key (`web/Network Adapter`). */
+  readonly guests = new Map<string, GuestStack>()
   /** Every VM adapter's port (running or 'vm-off'), by adapter key. */
   readonly vmPorts = new Map<string, SwitchPort>()
-  readonly host: IpStack
+  readonly host: HostStack
   /** By physical adapter name, lower-cased. */
   readonly links = new Map<string, PhysicalLink>()
   /** The switches' DHCP scopes (the Default Switch's), by switch id. */
@@ -68,23 +62,22 @@ export class Network {
   ) {
     this.scheduler = new Scheduler(clockMs)
     this.nat = options.nat ?? null
-    this.host = new IpStack({who: 'the host', os: 'windows', router: true, listen: [], firewall: null, closedUdp: 'silent', nat: this.nat}, this.scheduler)
-    this.host.rec = options.recorder
+    this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
+    this.host.stack.rec = options.recorder
   }
 
   link(name: string): PhysicalLink | null {
     return this.links.get(name.toLowerCase()) ?? null
   }
 
-  guest(key: string): GuestAdapter | null {
+  guest(key: string): GuestStack | null {
     return this.guests.get(key) ?? null
   }
 
   /** Everything the network learned, as lab.runtime.json holds it. */
   exportState(): RuntimeState {
-    const guests: Record<string, StackArpState> = {}
-    const dhcpClients: Record<string, unknown> = {}
-    for (const [key, g] of sorted(this.guests)) guests[key] = g.stack.exportArp()
+    const guests: Record<string, GuestState> = {}
+    for (const [key, g] of sorted(this.guests)) guests[key] = g.exportState()
     const dhcpServers: Record<string, unknown> = {}
     for (const [id, s] of sorted(this.dhcpServers)) dhcpServers[id] = s.exportState()
     const learnedMacs: Record<string, LearnedMacState[]> = {}
@@ -97,19 +90,31 @@ export class Network {
     return {
       schemaVersion: RUNTIME_SCHEMA_VERSION,
       clockMs: this.scheduler.now,
-      arp: {host: this.host.exportArp(), guests},
+      host: this.host.exportState(),
+      guests,
       dhcpServers,
-      dhcpClients,
       learnedMacs,
       physical,
       nat: null,
     }
   }
 
-  /** @internal */
-  importState(s: RuntimeState): void {
-    this.host.importArp(s.arp.host)
-    for (const [key, arp] of Object.entries(s.arp.guests)) this.guests.get(key)?.stack.importArp(arp)
+  /**
+   * @internal The stacks come up: with saved state they resume it (leases, ARP caches), without it
+   * DHCP clients start, as when a VM boots.
+   */
+  start(s: RuntimeState | null): void {
+    if (s === null) this.host.start()
+    else this.host.importState(s.host as HostSavedState)
+    for (const [key, g] of this.guests) {
+      const saved = s?.guests[key]
+      if (saved === undefined) g.start()
+      else g.importState(saved as GuestSavedState)
+    }
+    if (s !== null) this.importState(s)
+  }
+
+  private importState(s: RuntimeState): void {
     for (const [id, d] of Object.entries(s.dhcpServers)) this.dhcpServers.get(id)?.importState(d)
     for (const [id, list] of Object.entries(s.learnedMacs)) {
       const sw = this.switches.get(id)
@@ -155,47 +160,23 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
   for (const vm of config.vms) {
     for (const a of vm.adapters) {
       const place: Place = {kind: 'vm', name: a.key}
-      let iface: StackInterface | null = null
-      let stack: IpStack | null = null
-      if (vm.running) {
-        stack = new IpStack(
-          {
-            who: vm.name,
-            os: vm.guest.os,
-            router: false,
-            listen: vm.guest.listen,
-            firewall: vm.guest.firewall ? {ref: `vm ${vm.name}.guest.firewall`} : null,
-            closedUdp: 'port-unreachable',
-            nat: null,
-          },
-          scheduler,
-        )
-        stack.rec = rec
-        iface = stack.addInterface({
-          alias: a.key,
-          place,
-          ref: `vm ${a.key}`,
-          mac: a.macAddress,
-          addresses: a.ip.mode === 'static' ? [{address: a.ip.address, prefixLength: a.ip.prefixLength}] : [],
-          gateway: a.ip.mode === 'static' ? a.ip.gateway : null,
-          forwarding: false,
-        })
+      if (vm.running && a.macAddress === 0) throw new HvnetError('store-invalid', `The network adapter "${a.name}" of the running VM "${vm.name}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
+      const guest = vm.running ? new GuestStack(vm, a, scheduler) : null
+      if (guest !== null) {
+        guest.stack.rec = rec
+        net.guests.set(a.key, guest)
       }
-      let port: SwitchPort | null = null
-      if (a.switchId !== null) {
-        const sw = switchOf(a.switchId, `The network adapter "${a.name}" of VM "${vm.name}"`)
-        port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place, sink: iface ?? VM_OFF, state: vm.running ? 'up' : 'vm-off'})
-        net.vmPorts.set(a.key, port)
-        if (iface !== null) iface.sink = port
-      }
-      if (stack !== null && iface !== null) net.guests.set(a.key, {config: a, vm, stack, iface, port})
+      if (a.switchId === null) continue
+      const sw = switchOf(a.switchId, `The network adapter "${a.name}" of VM "${vm.name}"`)
+      const port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place, sink: guest ?? VM_OFF, state: vm.running ? 'up' : 'vm-off'})
+      net.vmPorts.set(a.key, port)
+      if (guest !== null) guest.iface.sink = port
     }
   }
 
   const vnicBySwitch = new Map<string, StackInterface>()
   for (const h of config.hostInterfaces) {
-    const place: Place = {kind: 'host', name: h.alias}
-    const iface = net.host.addInterface({alias: h.alias, place, ref: `host ${h.alias}`, mac: h.macAddress, addresses: h.addresses, gateway: h.defaultGateway, forwarding: h.forwarding})
+    const iface = net.host.interface(h.alias)
     attachHostInterface(net, h, iface, switchOf)
     if (h.attachment.kind === 'vnic' && !vnicBySwitch.has(h.attachment.switchId)) vnicBySwitch.set(h.attachment.switchId, iface)
   }
@@ -225,9 +206,33 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
     net.dhcpServers.set(scope.switchId, server)
   }
 
-  if (runtime !== null) net.importState(runtime)
+  net.start(runtime)
+  reserveHostLeases(net)
   return net
 }
+
+/**
+ * A host interface whose address came from a LAN's DHCP server holds that lease: the server must
+ * not hand the host's address to a VM bridged onto the same LAN. Restored state wins.
+ */
+function reserveHostLeases(net: Network): void {
+  for (const h of net.config.hostInterfaces) {
+    if (!h.dhcp || h.addresses.length === 0) continue
+    const link = uplinkOf(net, h)
+    const lan = link?.lan ?? null
+    if (link === null || lan === null) continue
+    for (const a of h.addresses) if (cidrContains({address: lan.prefix.address, prefix: lan.prefix.length}, a.address)) link.reserveLease(h.macAddress, a.address)
+  }
+}
+
+/** The physical link a host interface reaches directly or through its External switch. */
+function uplinkOf(net: Network, h: HostInterfaceConfig): PhysicalLink | null {
+  const at = h.attachment
+  if (at.kind === 'physical') return net.link(at.adapterName)
+  const sw = net.config.switches.find((s) => s.id === at.switchId)
+  return sw?.netAdapterName == null ? null : net.link(sw.netAdapterName)
+}
+
 
 function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackInterface, switchOf: (id: string, whose: string) => VSwitch): void {
   const at = h.attachment

@@ -4,17 +4,17 @@
 // the configuration object it belongs to, so a restore skips what no longer exists.
 //
 //   clockMs         the virtual clock (leases and sessions expire against it)
-//   arp             ARP caches: the host's, and each running VM adapter's, by interface alias
+//   host            the host stack: ARP caches by interface alias, DHCP client leases by alias
+//   guests          each running VM adapter's stack (by adapter key): its ARP cache, its DHCP lease
 //   dhcpServers     the Default Switch's and other scopes' leases, by switch id
-//   dhcpClients     each VM adapter's DHCP client (its lease), by adapter key
 //   learnedMacs     MACs learned behind ports with MAC address spoofing On, by switch id
 //   physical        each physical adapter's link: port-security MACs, the Wi-Fi bridge's IP -> VM
 //                   MAC table, the LAN's DHCP leases; by adapter name
 //   nat             the NAT core's sessions (its own JSON form), null when none
 //
 // `invalidatedBy(state, before, after)` drops exactly the state a configuration change made wrong:
-// a VM adapter whose MAC or switch changed (or that is gone) loses its ARP cache, its DHCP client
-// lease and the MACs learned behind its port, and every cache entry elsewhere that pointed at its
+// a VM adapter whose MAC or switch changed (or that is gone) loses its guest state (ARP cache, DHCP
+// lease) and the MACs learned behind its port, and every cache entry elsewhere that pointed at its
 // old MAC; a removed switch loses its learned MACs and its scope; a physical adapter whose network
 // changed loses its link state. Everything else is kept.
 import type {NetworkConfig, PhysicalAdapterConfig, VmAdapterConfig} from './config.js'
@@ -43,19 +43,33 @@ export interface PhysicalState {
   readonly dhcpServer: unknown
 }
 
+/** A guest stack's saved state (GuestSavedState of src/engine/ip/guest.ts). */
+export interface GuestState {
+  readonly arp: StackArpState
+  /** The DHCP client's lease (its own JSON form), null for a static address. */
+  readonly dhcp: unknown
+}
+
+/** The host stack's saved state (HostSavedState of src/engine/ip/host.ts). */
+export interface HostState {
+  readonly arp: StackArpState
+  /** DHCP client leases by interface alias. */
+  readonly dhcp: Readonly<Record<string, unknown>>
+}
+
 export interface RuntimeState {
   readonly schemaVersion: typeof RUNTIME_SCHEMA_VERSION
   readonly clockMs: number
-  readonly arp: {readonly host: StackArpState; readonly guests: Readonly<Record<string, StackArpState>>}
+  readonly host: HostState
+  readonly guests: Readonly<Record<string, GuestState>>
   readonly dhcpServers: Readonly<Record<string, unknown>>
-  readonly dhcpClients: Readonly<Record<string, unknown>>
   readonly learnedMacs: Readonly<Record<string, readonly LearnedMacState[]>>
   readonly physical: Readonly<Record<string, PhysicalState>>
   readonly nat: unknown
 }
 
 export function emptyRuntimeState(clockMs = 0): RuntimeState {
-  return {schemaVersion: RUNTIME_SCHEMA_VERSION, clockMs, arp: {host: {}, guests: {}}, dhcpServers: {}, dhcpClients: {}, learnedMacs: {}, physical: {}, nat: null}
+  return {schemaVersion: RUNTIME_SCHEMA_VERSION, clockMs, host: {arp: {}, dhcp: {}}, guests: {}, dhcpServers: {}, learnedMacs: {}, physical: {}, nat: null}
 }
 
 /**
@@ -67,9 +81,12 @@ export function checkRuntimeState(x: unknown): RuntimeState {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new TypeError('runtime state: expected a JSON object')
   if (o.schemaVersion !== RUNTIME_SCHEMA_VERSION) throw new TypeError(`runtime state: schemaVersion ${JSON.stringify(o.schemaVersion)} is not ${RUNTIME_SCHEMA_VERSION}`)
   if (typeof o.clockMs !== 'number' || !Number.isFinite(o.clockMs) || o.clockMs < 0) throw new TypeError(`runtime state: clockMs ${JSON.stringify(o.clockMs)} is not a time >= 0`)
-  const arp = o.arp as Record<string, unknown> | null
-  if (!isRecord(arp) || !isRecord(arp.host) || !isRecord(arp.guests)) throw new TypeError('runtime state: arp must be {host: {...}, guests: {...}}')
-  for (const k of ['dhcpServers', 'dhcpClients', 'learnedMacs', 'physical'] as const) if (!isRecord(o[k])) throw new TypeError(`runtime state: ${k} must be an object`)
+  const host = o.host as Record<string, unknown> | null
+  if (!isRecord(host) || !isRecord(host.arp) || !isRecord(host.dhcp)) throw new TypeError('runtime state: host must be {arp: {...}, dhcp: {...}}')
+  for (const k of ['guests', 'dhcpServers', 'learnedMacs', 'physical'] as const) if (!isRecord(o[k])) throw new TypeError(`runtime state: ${k} must be an object`)
+  for (const [key, g] of Object.entries(o.guests as Record<string, unknown>)) {
+    if (!isRecord(g) || !isRecord(g.arp)) throw new TypeError(`runtime state: guest ${key} must be {arp: {...}, dhcp}`)
+  }
   for (const [id, list] of Object.entries(o.learnedMacs as Record<string, unknown>)) {
     if (!Array.isArray(list)) throw new TypeError(`runtime state: learnedMacs of switch ${id} must be a list`)
   }
@@ -103,10 +120,8 @@ export function invalidatedBy(state: RuntimeState, before: NetworkConfig, after:
   const physicalBefore = new Map(before.physicalAdapters.map((p) => [p.name.toLowerCase(), p]))
 
   const dropMacs = (s: StackArpState): StackArpState => mapValues(s, (c) => ({entries: c.entries.filter((e) => !voidMacs.has(e.mac))}))
-  const guests: Record<string, StackArpState> = {}
-  for (const [key, s] of Object.entries(state.arp.guests)) if (!voidKeys.has(key)) guests[key] = dropMacs(s)
-  const dhcpClients: Record<string, unknown> = {}
-  for (const [key, s] of Object.entries(state.dhcpClients)) if (!voidKeys.has(key)) dhcpClients[key] = s
+  const guests: Record<string, GuestState> = {}
+  for (const [key, g] of Object.entries(state.guests)) if (!voidKeys.has(key)) guests[key] = {...g, arp: dropMacs(g.arp)}
   const learnedMacs: Record<string, LearnedMacState[]> = {}
   for (const [id, list] of Object.entries(state.learnedMacs)) {
     if (switchIds.has(id)) learnedMacs[id] = list.filter((e) => !voidKeys.has(e.portKey))
@@ -123,7 +138,7 @@ export function invalidatedBy(state: RuntimeState, before: NetworkConfig, after:
       wifiBridge: now.kind === 'wireless' && now.boundSwitchId !== null ? s.wifiBridge.filter((e) => !voidMacs.has(e.mac)) : [],
     }
   }
-  return {...state, arp: {host: dropMacs(state.arp.host), guests}, dhcpClients, learnedMacs, dhcpServers, physical}
+  return {...state, host: {...state.host, arp: dropMacs(state.host.arp)}, guests, learnedMacs, dhcpServers, physical}
 }
 
 function adaptersByKey(c: NetworkConfig): Map<string, VmAdapterConfig> {

@@ -18,6 +18,7 @@ import type {Scheduler} from '../clock.js'
 import type {Prefix} from '../config.js'
 import type {DropCounters, DropReason, Place, Recorder, StepAction} from '../observe.js'
 import {seededBytes} from '../../model/seed.js'
+import type {DhcpServer} from '../dhcp/server.js'
 import {
   ARP_OP_REPLY,
   ARP_OP_REQUEST,
@@ -52,13 +53,6 @@ import type {Answer, ResponderProfile} from './answer.js'
 import {DNS_PORT} from './dns.js'
 import {reachability} from './internet.js'
 
-/** The DHCP server of a LAN: `DhcpServer` (src/engine/dhcp/server.ts) fits. */
-export interface LanDhcpServer {
-  handle(frame: Uint8Array, rec: Recorder | null): Uint8Array[]
-  exportState(): unknown
-  importState(state: unknown): void
-}
-
 /** TTL of the packets the router and internet hosts send. */
 export const LAN_TTL = 64
 
@@ -78,7 +72,7 @@ export interface LanOptions {
   readonly recorder: Recorder | null
   readonly drops: DropCounters
   /** Builds the LAN's DHCP server (null: none runs); called once the gateway's MAC is known. */
-  readonly dhcp: ((lan: Lan) => LanDhcpServer) | null
+  readonly dhcp: ((lan: Lan) => DhcpServer) | null
   /** Where frames for the host side go, when they reach the adapter (the link applies its own rules). */
   readonly toAdapter: (frame: Uint8Array) => void
 }
@@ -89,7 +83,7 @@ export class Lan {
   readonly wanMac: Mac
   readonly upstreamMac: Mac
   readonly place: Place
-  readonly dhcp: LanDhcpServer | null
+  readonly dhcp: DhcpServer | null
   private readonly gatewayProfile: ResponderProfile
   private readonly scheduler: Scheduler
   private readonly rec: Recorder | null

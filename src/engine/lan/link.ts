@@ -19,8 +19,8 @@ import {LATENCY} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {DropCounters} from '../observe.js'
 import type {DropReason, FieldChange, FrameSink, Place, Recorder, StepAction} from '../observe.js'
-import {EthernetFrame, WireError, formatMacTrace, isMulticast, prefixMask} from '../wire/index.js'
-import type {Mac} from '../wire/index.js'
+import {EthernetFrame, WireError, formatIpv4, formatMac, formatMacTrace, isMulticast, prefixMask} from '../wire/index.js'
+import type {Ipv4Address, Mac} from '../wire/index.js'
 import {DhcpServer} from '../dhcp/server.js'
 import {Lan} from './lan.js'
 import {PortSecurity} from './port-security.js'
@@ -152,6 +152,20 @@ export class PhysicalLink implements FrameSink {
     }
     if (this.host === null) return this.drop('not-for-me', inbound, this.place, `nothing on the host side is attached to ${this.name}`, null)
     this.host.receive(inbound)
+  }
+
+  /**
+   * Records that `mac` holds `address` on the LAN's DHCP server (the host's own lease), unless the
+   * server already remembers that MAC or that address.
+   */
+  reserveLease(mac: Mac, address: Ipv4Address): void {
+    const dhcp = this.lan?.dhcp ?? null
+    if (dhcp === null) return
+    const state = dhcp.exportState()
+    const m = formatMac(mac)
+    const a = formatIpv4(address)
+    if (state.leases.some((l) => l.mac === m || l.address === a)) return
+    dhcp.importState({leases: [...state.leases, {mac: m, address: a, state: 'bound', expiresAtMs: this.scheduler.now + LAN_LEASE_SECONDS * 1000}]})
   }
 
   exportState(): PhysicalLinkState {

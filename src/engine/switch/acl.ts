@@ -22,6 +22,7 @@ import type {AclAddress, ExtendedAcl, PortAcl} from '../config.js'
 import {formatIpv4} from '../wire/ipv4-address.js'
 import {formatMacTrace} from '../wire/mac.js'
 import type {Mac} from '../wire/mac.js'
+import {macHi, macLo} from './mac-table.js'
 
 /** The address family of what a frame carries, for IP entries. */
 export const FRAME_NOT_IP = 0
@@ -43,11 +44,15 @@ export class CompiledAcl {
     /** true: IP entry (needs an IP frame); false: MAC entry. */
     readonly ip: boolean,
     readonly localKind: number,
-    readonly localMac: Mac,
+    /** An exact MAC as its first 2 octets and last 4 (int32), as read from frame bytes. */
+    readonly localMacHi: number,
+    readonly localMacLo: number,
+    /** Network and mask as int32 (`ip & mask` in int32 arithmetic never boxes a double). */
     readonly localNet: number,
     readonly localMask: number,
     readonly remoteKind: number,
-    readonly remoteMac: Mac,
+    readonly remoteMacHi: number,
+    readonly remoteMacLo: number,
     readonly remoteNet: number,
     readonly remoteMask: number,
     /** Prefix bits (48 for an exact MAC, 0 for ANY), summed over both sides. */
@@ -58,8 +63,9 @@ export class CompiledAcl {
   ) {}
 }
 
+/** The mask of a prefix length as an int32. */
 function maskOf(len: number): number {
-  return len === 0 ? 0 : (0xffff_ffff << (32 - len)) >>> 0
+  return len === 0 ? 0 : 0xffff_ffff << (32 - len)
 }
 
 function sideLabel(side: 'local' | 'remote', a: AclAddress | null): string {
@@ -90,7 +96,7 @@ export function compileAcl(e: PortAcl, index: number): CompiledAcl {
         ip = true
         spec += a.prefix.length
         const mask = maskOf(a.prefix.length)
-        return {kind: SIDE_EXACT, mac: 0, net: (a.prefix.address & mask) >>> 0, mask}
+        return {kind: SIDE_EXACT, mac: 0, net: a.prefix.address & mask, mask}
       }
       case 'any-ip':
         ip = true
@@ -105,23 +111,31 @@ export function compileAcl(e: PortAcl, index: number): CompiledAcl {
   const l = side(e.local)
   const r = side(e.remote)
   const label = [sideLabel('local', e.local), sideLabel('remote', e.remote), actionWord(e.action)].filter((s) => s !== '').join(' ')
-  return new CompiledAcl(index, e.action, ip, l.kind, l.mac, l.net, l.mask, r.kind, r.mac, r.net, r.mask, spec, e.ref, label)
+  return new CompiledAcl(index, e.action, ip, l.kind, macHi(l.mac), macLo(l.mac), l.net, l.mask, r.kind, macHi(r.mac), macLo(r.mac), r.net, r.mask, spec, e.ref, label)
 }
 
-function matches(e: CompiledAcl, fam: number, localMac: Mac, remoteMac: Mac, localIp: number, remoteIp: number): boolean {
+/**
+ * `f` is the frame; the local and remote MACs are at byte offsets `lm` and `rm` (0 or 6). IPs are
+ * int32 (`x | 0`).
+ */
+function matches(e: CompiledAcl, fam: number, f: Uint8Array, lm: number, rm: number, localIp: number, remoteIp: number): boolean {
   if (e.ip) {
     if (fam === FRAME_NOT_IP) return false
     if (fam === FRAME_IPV6) {
       // Only ANY names an IPv6 address among the entries the configuration can hold.
       return e.localKind !== SIDE_EXACT && e.remoteKind !== SIDE_EXACT
     }
-    if (e.localKind === SIDE_EXACT && ((localIp & e.localMask) >>> 0) !== e.localNet) return false
-    if (e.remoteKind === SIDE_EXACT && ((remoteIp & e.remoteMask) >>> 0) !== e.remoteNet) return false
+    if (e.localKind === SIDE_EXACT && (localIp & e.localMask) !== e.localNet) return false
+    if (e.remoteKind === SIDE_EXACT && (remoteIp & e.remoteMask) !== e.remoteNet) return false
     return true
   }
-  if (e.localKind === SIDE_EXACT && localMac !== e.localMac) return false
-  if (e.remoteKind === SIDE_EXACT && remoteMac !== e.remoteMac) return false
+  if (e.localKind === SIDE_EXACT && !macAt(f, lm, e.localMacHi, e.localMacLo)) return false
+  if (e.remoteKind === SIDE_EXACT && !macAt(f, rm, e.remoteMacHi, e.remoteMacLo)) return false
   return true
+}
+
+function macAt(f: Uint8Array, o: number, hi: number, lo: number): boolean {
+  return ((f[o] << 8) | f[o + 1]) === hi && ((f[o + 2] << 24) | (f[o + 3] << 16) | (f[o + 4] << 8) | f[o + 5]) === lo
 }
 
 /** More specific, or as specific and Deny over Allow. */
@@ -146,18 +160,18 @@ export class AclList {
   }
 
   /**
-   * Judges a frame; counts it on the best Meter entry when it passes. `bytes` is the frame length.
+   * Judges a frame; counts it (and its length in bytes) on the best Meter entry when it passes.
    * Returns -1 (allowed, no entry matched), the index in `entries` of the deciding Allow entry,
    * or -2 - index of the deciding Deny entry. `verdict()` explains the same decision in objects.
    */
-  check(fam: number, localMac: Mac, remoteMac: Mac, localIp: number, remoteIp: number, bytes: number): number {
+  check(fam: number, f: Uint8Array, lm: number, rm: number, localIp: number, remoteIp: number): number {
     const es = this.entries
     let bestMac = -1
     let bestIp = -1
     let bestMeter = -1
     for (let i = 0; i < es.length; i++) {
       const e = es[i]
-      if (!matches(e, fam, localMac, remoteMac, localIp, remoteIp)) continue
+      if (!matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
       if (e.action === 'meter') {
         if (bestMeter < 0 || e.specificity > es[bestMeter].specificity) bestMeter = i
       } else if (e.ip) {
@@ -170,19 +184,19 @@ export class AclList {
     if (bestIp >= 0 && es[bestIp].action === 'deny') return -2 - bestIp
     if (bestMeter >= 0) {
       es[bestMeter].packets++
-      es[bestMeter].bytes += bytes
+      es[bestMeter].bytes += f.length
     }
     return bestIp >= 0 ? bestIp : bestMac
   }
 
   /** The decision `check` returned, with the entries a step text names. */
-  explain(code: number, fam: number, localMac: Mac, remoteMac: Mac, localIp: number, remoteIp: number): AclVerdict {
+  explain(code: number, fam: number, f: Uint8Array, lm: number, rm: number, localIp: number, remoteIp: number): AclVerdict {
     if (code === -1) return {allowed: true, entry: null, other: null}
     const allowed = code >= 0
     const entry = this.entries[allowed ? code : -2 - code]
     let other: CompiledAcl | null = null
     for (const e of this.entries) {
-      if (e.action === 'meter' || e.ip === entry.ip || !matches(e, fam, localMac, remoteMac, localIp, remoteIp)) continue
+      if (e.action === 'meter' || e.ip === entry.ip || !matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
       if (beats(e, other)) other = e
     }
     return {allowed, entry, other}
@@ -239,9 +253,9 @@ export function compileExtendedAcl(e: ExtendedAcl): CompiledExtendedAcl {
     (e.stateful ? ` stateful (idle timeout ${e.idleSessionTimeoutS} s)` : '')
   return new CompiledExtendedAcl(
     e.action === 'allow',
-    e.local === null ? 0 : (e.local.address & lm) >>> 0,
+    e.local === null ? 0 : e.local.address & lm,
     lm,
-    e.remote === null ? 0 : (e.remote.address & rm) >>> 0,
+    e.remote === null ? 0 : e.remote.address & rm,
     rm,
     e.localPorts?.[0] ?? -1,
     e.localPorts?.[1] ?? -1,
@@ -264,10 +278,13 @@ export class ExtendedAclList {
     this.entries = entries.map((e, i) => ({e, i})).sort((a, b) => b.e.weight - a.e.weight || a.i - b.i).map((x) => x.e)
   }
 
-  /** The first matching entry, or null. Ports are -1 when the packet has none (ICMP, a fragment). */
+  /**
+   * The first matching entry, or null. IPs are int32 (`x | 0`); ports are -1 when the packet has
+   * none (ICMP, a fragment).
+   */
   first(localIp: number, remoteIp: number, protocol: number, localPort: number, remotePort: number): CompiledExtendedAcl | null {
     for (const e of this.entries) {
-      if (((localIp & e.localMask) >>> 0) !== e.localNet || ((remoteIp & e.remoteMask) >>> 0) !== e.remoteNet) continue
+      if ((localIp & e.localMask) !== e.localNet || (remoteIp & e.remoteMask) !== e.remoteNet) continue
       if (e.protocol >= 0 && e.protocol !== protocol) continue
       if (e.localPortLo >= 0 && !(localPort >= e.localPortLo && localPort <= e.localPortHi)) continue
       if (e.remotePortLo >= 0 && !(remotePort >= e.remotePortLo && remotePort <= e.remotePortHi)) continue

@@ -165,7 +165,15 @@ test('ingress: MAC address spoofing Off drops a foreign source MAC; a port with 
   const fresh = lab.vm('fresh', {mac: 0})
   fresh.port.receive(udp(0x00155d000077, db.mac, 1, 2))
   assert.match(lastDrop(lab, 'mac-spoofing').text, /has no MAC address yet \(000000000000\)/)
-  assert.equal(lab.sw.drops.get('mac-spoofing'), 2)
+  fresh.port.receive(udp(0, db.mac, 1, 2))
+  lastDrop(lab, 'mac-spoofing')
+  // Even with spoofing On, a port with no MAC sends nothing (and learns nothing).
+  const freshOn = lab.vm('freshOn', {mac: 0, macAddressSpoofing: true})
+  freshOn.port.receive(udp(0x00155d000078, db.mac, 1, 2))
+  lastDrop(lab, 'mac-spoofing')
+  got(db, 0)
+  assert.equal(lab.sw.drops.get('mac-spoofing'), 4)
+  assert.deepEqual(lab.sw.learnedMacs(), [])
 })
 
 test('ingress: DHCP guard drops DHCP server messages from the VM, and only those', () => {
@@ -238,16 +246,23 @@ test('learning: only behind a port with MAC address spoofing On, and never over 
   lab.vm('x').port.receive(udp(0x00155d000004, db.mac, 1, 2))
   got(db, 2)
   got(l1, 0)
+  // A port added later with a learned MAC as its configured MAC takes it over.
+  const late = lab.vm('late', {mac: nested})
+  db.port.receive(udp(db.mac, nested, 1, 2))
+  got(late, 1)
+  got(l1, 0)
+  assert.deepEqual(lab.sw.learnedMacs(), [])
+  l1.port.receive(udp(0x00155d0a0002, db.mac, 1, 2))
   // Spoofing Off: nothing is learned.
   const off = lab.vm('off')
   off.port.receive(udp(0x00155d0b0001, db.mac, 1, 2))
-  assert.equal(lab.sw.learnedMacs().length, 1)
+  assert.deepEqual(lab.sw.learnedMacs().map((l) => l.mac), [0x00155d0a0002])
   // Export and import (runtime state), on a fresh switch with the same ports.
   const again = new SwitchLab('Internal')
   const l1b = again.vm('l1host', {macAddressSpoofing: true})
   const dbb = again.vm('db')
   assert.equal(again.sw.importLearnedMacs([...lab.sw.learnedMacs(), {mac: 0x00155d0c0001, portKey: 'db/Network Adapter', learnedAtMs: 0}]), 1)
-  dbb.port.receive(udp(dbb.mac, nested, 1, 2))
+  dbb.port.receive(udp(dbb.mac, 0x00155d0a0002, 1, 2))
   got(l1b, 1)
   // A VM that stops forgets what was learned behind it.
   again.sw.setPortState(l1b.port, 'vm-off')

@@ -79,6 +79,8 @@ const KIND_HOST = 1
 const KIND_EXTERNAL = 2
 
 const ETH_MAX = 1514
+/** SwitchPort.macHi of a VM or host port whose MAC is still 000000000000. */
+const NO_MAC = -1
 
 /** One port of a VSwitch; `receive(frame)` is ingress from the port's endpoint. */
 export class SwitchPort implements FrameSink {
@@ -122,7 +124,8 @@ export class SwitchPort implements FrameSink {
     this.sink = spec.sink
     this.stateCode = spec.state === 'vm-off' ? VM_OFF : UP
     this.kindCode = spec.kind === 'vm' ? KIND_VM : spec.kind === 'host' ? KIND_HOST : KIND_EXTERNAL
-    this.macHi = macHi(this.macAddress)
+    // A VM or host port with no MAC yet (0) gets an impossible high half: no source is its own.
+    this.macHi = spec.kind !== 'external' && this.macAddress === 0 ? NO_MAC : macHi(this.macAddress)
     this.macLo = macLo(this.macAddress)
     if (spec.kind === 'external') {
       if (spec.features !== undefined) throw new RangeError(`switch port ${spec.key}: the external port has no port features (it is a trunk of every VLAN)`)
@@ -185,6 +188,7 @@ export class SwitchPort implements FrameSink {
 /** Scratch facts about an IP packet, filled by `ipFacts` and read before any sink is called. */
 interface IpFacts {
   fam: number
+  /** Addresses as int32 (`>>> 0` gives the Ipv4Address). */
   src: number
   dst: number
   protocol: number
@@ -246,10 +250,22 @@ export class VSwitch {
     this.portList.push(p)
     this.byKey.set(p.key, p)
     if (p.kindCode === KIND_EXTERNAL) this.external = p
-    else if (p.macAddress !== 0 && this.table.get(p.macHi, p.macLo) === null) this.table.set(p.macHi, p.macLo, p)
+    else if (p.macAddress !== 0) this.claimMac(p)
     this.indexMirroring()
     this.floodCache = new Map()
     return p
+  }
+
+  /** Enters a port's configured MAC, unless another port is configured with it (the first keeps it). */
+  private claimMac(p: SwitchPort): void {
+    const owner = this.table.get(p.macHi, p.macLo)
+    if (owner !== null && owner.macAddress === p.macAddress) return
+    if (owner !== null) {
+      // It was learned behind a port with MAC address spoofing On: configuration wins.
+      owner.learnedCount--
+      this.learned.delete(p.macAddress)
+    }
+    this.table.set(p.macHi, p.macLo, p)
   }
 
   /** Removes a port (its adapter was disconnected); frames sent to its handle are then dropped. */
@@ -264,7 +280,7 @@ export class VSwitch {
       this.table.delete(port.macHi, port.macLo)
       // A second port configured with the same MAC now owns it.
       const next = this.portList.find((q) => q.kindCode !== KIND_EXTERNAL && q.macAddress === port.macAddress)
-      if (next !== undefined) this.table.set(next.macHi, next.macLo, next)
+      if (next !== undefined) this.claimMac(next)
     }
     this.indexMirroring()
     this.floodCache = new Map()
@@ -319,7 +335,7 @@ export class VSwitch {
     const srcLo = (f[8] << 24) | (f[9] << 16) | (f[10] << 8) | f[11]
     if ((srcHi & 0x100) !== 0) return this.dropMulticastSource(p, f)
     const own = srcHi === p.macHi && srcLo === p.macLo
-    if (!own && !p.spoofing) return this.dropSpoofed(p, f)
+    if (!own && (!p.spoofing || p.macHi === NO_MAC)) return this.dropSpoofed(p, f)
     if (p.ingressPolicy && !this.ingressPolicies(p, f, tagged)) return
 
     // VLAN classification.
@@ -428,17 +444,20 @@ export class VSwitch {
       return x
     }
     x.fam = FRAME_IPV4
-    const ip = Ipv4Packet.checked(f, l3, f.length - l3)
-    if (ip instanceof WireError) {
-      x.error = ip
+    // Ipv4Packet.checkLen's rule, inline; the WireError is built only for a bad header.
+    const n = f.length - l3
+    const hl = (f[l3] & 0x0f) << 2
+    const total = (f[l3 + 2] << 8) | f[l3 + 3]
+    if (n < 20 || f[l3] >>> 4 !== 4 || hl < 20 || hl > total || total > n) {
+      x.error = Ipv4Packet.checked(f, l3, n) as WireError
       return x
     }
-    x.src = ip.src
-    x.dst = ip.dst
-    const proto = (x.protocol = ip.protocol)
-    const o = ip.payloadOffset
-    const len = ip.payloadLen
-    if (ip.fragOffset !== 0) {
+    x.src = (f[l3 + 12] << 24) | (f[l3 + 13] << 16) | (f[l3 + 14] << 8) | f[l3 + 15]
+    x.dst = (f[l3 + 16] << 24) | (f[l3 + 17] << 16) | (f[l3 + 18] << 8) | f[l3 + 19]
+    const proto = (x.protocol = f[l3 + 9])
+    const o = l3 + hl
+    const len = total - hl
+    if ((((f[l3 + 6] & 0x1f) << 8) | f[l3 + 7]) !== 0) {
       x.flowSrc = x.flowDst = proto
     } else if ((proto === 6 || proto === 17) && len >= 4) {
       x.srcPort = x.flowSrc = (f[o] << 8) | f[o + 1]
@@ -453,26 +472,27 @@ export class VSwitch {
 
   /** A simple ACL list; `outbound` at the sending port, inbound at the receiving one. */
   private simpleAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, out: boolean, x: IpFacts): boolean {
-    const src = get48(f, 6)
-    const dst = get48(f, 0)
-    const localMac = out ? src : dst
-    const remoteMac = out ? dst : src
+    // Outbound, local = the source (MAC at byte 6); inbound, local = the destination (byte 0).
+    const lm = out ? 6 : 0
+    const rm = out ? 0 : 6
     const localIp = out ? x.src : x.dst
     const remoteIp = out ? x.dst : x.src
-    const code = list.check(x.fam, localMac, remoteMac, localIp, remoteIp, f.length)
+    const code = list.check(x.fam, f, lm, rm, localIp, remoteIp)
     if (code <= -2) this.drops.count('acl-deny')
-    if (this.rec !== null) {
-      const v = list.explain(code, x.fam, localMac, remoteMac, localIp, remoteIp)
-      const what = x.fam === FRAME_IPV4 ? `${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : x.fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
-      if (v.entry === null) {
-        this.emit('permitted', 'acl-allow', `${dir} ACLs of ${q.label}: no entry matches ${what} → allowed (no match allows)`, `${q.ref}.acl`, f)
-      } else {
-        const why = v.other === null ? 'the most specific matching entry' : `the most specific matching ${v.entry.ip ? 'IP' : 'MAC'} entry (the best ${v.other.ip ? 'IP' : 'MAC'} entry, ${v.other.label}, ${v.allowed ? 'allows too' : 'is overruled: a Deny in either family drops'})`
-        if (v.allowed) this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
-        else this.emit('dropped', 'acl-deny', `dropped: ${dir} ACL ${v.entry.label} is ${why} for ${what}${v.entry.specificity === 0 ? '' : ` (${v.entry.specificity} bits)`}; on a tie Deny beats Allow`, v.entry.ref, f)
-      }
-    }
+    if (this.rec !== null) this.recordAcl(q, list, dir, f, code, x.fam, lm, rm, localIp, remoteIp)
     return code > -2
+  }
+
+  private recordAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, code: number, fam: number, lm: number, rm: number, localIp: number, remoteIp: number): void {
+    const v = list.explain(code, fam, f, lm, rm, localIp, remoteIp)
+    const what = fam === FRAME_IPV4 ? `${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
+    if (v.entry === null) {
+      this.emit('permitted', 'acl-allow', `${dir} ACLs of ${q.label}: no entry matches ${what} → allowed (no match allows)`, `${q.ref}.acl`, f)
+      return
+    }
+    const why = v.other === null ? 'the most specific matching entry' : `the most specific matching ${v.entry.ip ? 'IP' : 'MAC'} entry (the best ${v.other.ip ? 'IP' : 'MAC'} entry, ${v.other.label}, ${v.allowed ? 'allows too' : 'is overruled: a Deny in either family drops'})`
+    if (v.allowed) this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
+    else this.emit('dropped', 'acl-deny', `dropped: ${dir} ACL ${v.entry.label} is ${why} for ${what}${v.entry.specificity === 0 ? '' : ` (${v.entry.specificity} bits)`}; on a tie Deny beats Allow`, v.entry.ref, f)
   }
 
   /** An extended ACL list, stateful flows first. */
@@ -483,7 +503,7 @@ export class VSwitch {
     const remoteIp = out ? x.dst : x.src
     const now = this.scheduler.now
     if (q.flows !== null) {
-      const flow = q.flows.hit(localIp, out ? x.flowSrc : x.flowDst, remoteIp, out ? x.flowDst : x.flowSrc, x.protocol, now)
+      const flow = q.flows.hit(localIp >>> 0, out ? x.flowSrc : x.flowDst, remoteIp >>> 0, out ? x.flowDst : x.flowSrc, x.protocol, now)
       if (flow !== null) {
         if (this.rec !== null) this.emit('permitted', 'stateful-flow', `${dir}: part of a session admitted by stateful extended ACL ${flow.entry.label} → allowed (idle timer restarted)`, flow.entry.ref, f)
         return true
@@ -499,7 +519,7 @@ export class VSwitch {
       if (this.rec !== null) this.emit('dropped', 'extended-acl-deny', `dropped: ${dir} extended ACL ${e.label} is the first match (larger weights apply first)`, e.ref, f)
       return false
     }
-    if (e.stateful) q.flows!.open(e, localIp, out ? x.flowSrc : x.flowDst, remoteIp, out ? x.flowDst : x.flowSrc, x.protocol, now)
+    if (e.stateful) q.flows!.open(e, localIp >>> 0, out ? x.flowSrc : x.flowDst, remoteIp >>> 0, out ? x.flowDst : x.flowSrc, x.protocol, now)
     if (this.rec !== null) this.emit('permitted', 'extended-acl-allow', `${dir} extended ACL ${e.label} is the first match → allowed${e.stateful ? '; the session is recorded, so its return traffic passes' : ''}`, e.ref, f)
     return true
   }

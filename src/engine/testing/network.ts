@@ -1,7 +1,7 @@
 // Test support for buildNetwork (not a test file): small NetworkConfig snapshots built directly,
 // the way src/model will produce them, and a StackEvent collector.
 import type {HostInterfaceConfig, NetworkConfig, PhysicalAdapterConfig, PortFeatures, SwitchConfig, VmConfig} from '../config.js'
-import type {IpStack, StackEvent} from '../ip/stack.js'
+import type {StackEvent} from '../ip/stack.js'
 import {ip} from './lan.js'
 
 export const ETH_MAC = 0x001b_2100_0001
@@ -64,7 +64,7 @@ export function externalLab(adapter: PhysicalAdapterConfig, vms: VmConfig[], see
 }
 
 /** Collects a stack's events. */
-export function events(stack: IpStack): StackEvent[] {
+export function events(stack: {on(l: (e: StackEvent) => void): unknown}): StackEvent[] {
   const out: StackEvent[] = []
   stack.on((e) => out.push(e))
   return out
