@@ -7,7 +7,7 @@
 //     other segment to a closed port -> RST (seq SEG.ACK) unless it carries RST; other segments to
 //     an open port are taken in without an answer (the model completes handshakes, it runs no
 //     application).
-//   UDP 53 with a DNS query -> a DNS answer (./dns.ts, names from ./internet.ts); other UDP ports
+//   UDP 53 with a DNS query -> a DNS answer (../ip/dns.ts, names from ./internet.ts); other UDP ports
 //     -> ICMP port unreachable (RFC 1122 3.2.2.1) or nothing, per profile.
 // The reply is a whole Ethernet frame between the MACs the caller gives.
 import type {DropReason} from '../observe.js'
@@ -33,7 +33,7 @@ import {
 } from '../wire/index.js'
 import type {FrameLayer, Ipv4Address, Ipv4Repr, Mac,
   Ipv4Packet} from '../wire/index.js'
-import {DNS_CLASS_IN, DNS_PORT, DNS_RCODE_FORMERR, DNS_RCODE_NOERROR, DNS_RCODE_NOTIMP, DNS_RCODE_NXDOMAIN, DNS_TYPE_A, dnsTypeName, emitDnsResponse, parseDnsQuery} from './dns.js'
+import {DNS_CLASS_IN, DNS_PORT, DNS_TYPE_A, dnsAnswer, parseDnsQuery} from '../ip/dns.js'
 import {resolveA} from './internet.js'
 
 export interface ResponderProfile {
@@ -47,9 +47,6 @@ export interface ResponderProfile {
 }
 
 export const EMPTY = new Uint8Array(0)
-
-/** DNS answers live 5 minutes. */
-export const DNS_TTL_S = 300
 
 export type Answer =
   | {readonly kind: 'reply'; readonly frame: Uint8Array; readonly reason: string; readonly text: string}
@@ -145,30 +142,15 @@ function answerTcp(profile: ResponderProfile, ip: Ipv4Packet, tcp: TcpPacket, et
 const MSS_OPTIONS = [{kind: 'mss', mss: 1460}] as const
 
 function answerDns(profile: ResponderProfile, ip: Ipv4Packet, udp: UdpPacket, ethSrc: Mac, ethDst: Mac, ident: number): Answer {
-  const q = parseDnsQuery(udp.payload())
-  if ('error' in q) return {kind: 'silent', reason: 'malformed', text: `${profile.who} discards a datagram to port 53 that is not a DNS query (${q.error})`}
-  let rcode = DNS_RCODE_NOERROR
-  let addresses: Ipv4Address[] = []
+  const query = udp.payload()
+  const q = parseDnsQuery(query)
+  if (typeof q === 'string') return {kind: 'silent', reason: 'malformed', text: `${profile.who} discards a datagram to port 53 that it cannot answer (${q})`}
+  const a = q.cls === DNS_CLASS_IN ? resolveA(q.name) : null
   let what: string
-  if (q.opcode !== 0) {
-    rcode = DNS_RCODE_NOTIMP
-    what = `refuses opcode ${q.opcode} (NOTIMP)`
-  } else if (q.qclass !== DNS_CLASS_IN) {
-    rcode = DNS_RCODE_FORMERR
-    what = `refuses class ${q.qclass} (FORMERR)`
-  } else {
-    const a = resolveA(q.name)
-    if (a === null) {
-      rcode = DNS_RCODE_NXDOMAIN
-      what = `answers that ${q.name} does not exist (NXDOMAIN)`
-    } else if (q.qtype !== DNS_TYPE_A) {
-      what = `answers ${q.name} ${dnsTypeName(q.qtype)} with no records (the model's internet has IPv4 addresses only)`
-    } else {
-      addresses = [a]
-      what = `answers ${q.name} A ${formatIpv4(a)}`
-    }
-  }
-  const payload = emitDnsResponse(q, rcode, addresses, DNS_TTL_S)
+  if (a === null) what = `answers that ${q.name} does not exist (NXDOMAIN)`
+  else if (q.type !== DNS_TYPE_A) what = `answers ${q.name} type ${q.type} with no records (the model's internet has IPv4 addresses only)`
+  else what = `answers ${q.name} A ${formatIpv4(a)}`
+  const payload = dnsAnswer(query, q, q.type === DNS_TYPE_A ? a : null, a === null)
   const frame = ipFrame(ethSrc, ethDst, ipv4Header(ip.dst, ip.src, IPPROTO_UDP, profile.ttl, ident), {layer: 'udp', repr: {srcPort: DNS_PORT, dstPort: udp.srcPort, payload}})
   return {kind: 'reply', frame, reason: 'dns-answer', text: `${profile.who} ${what}`}
 }

@@ -3,7 +3,6 @@
 export * from './link.js'
 export * from './lan.js'
 export * from './answer.js'
-export * from './dns.js'
 export * from './internet.js'
 export * from './port-security.js'
 export * from './wifi-bridge.js'

@@ -50,7 +50,7 @@ import {
 import type {Ipv4Address, Mac} from '../wire/index.js'
 import {answerPacket, icmpError} from './answer.js'
 import type {Answer, ResponderProfile} from './answer.js'
-import {DNS_PORT} from './dns.js'
+import {DNS_PORT} from '../ip/dns.js'
 import {reachability} from './internet.js'
 
 /** TTL of the packets the router and internet hosts send. */

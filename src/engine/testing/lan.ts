@@ -23,7 +23,7 @@ import {
 } from '../wire/index.js'
 import type {ArpRepr, DecodedFrame, DecodedLayer, DhcpOption, Icmpv4Repr, Ipv4Address, Ipv4Repr, Mac, TcpRepr, UdpRepr} from '../wire/index.js'
 import {ipFrame, ipv4Header} from '../lan/answer.js'
-import {emitDnsQuery} from '../lan/dns.js'
+import {dnsAnswerAddress, dnsQuery as dnsQueryMessage} from '../ip/dns.js'
 
 export function ip(s: string): Ipv4Address {
   const a = parseIpv4Address(s)
@@ -85,8 +85,13 @@ export function udpDatagram(e: IpEnds, srcPort: number, dstPort: number, payload
   return ipFrame(e.srcMac, e.dstMac, ipv4Header(e.src, e.dst, IPPROTO_UDP, e.ttl ?? 128, 0x102), {layer: 'udp', repr: {srcPort, dstPort, payload}})
 }
 
-export function dnsQuery(e: IpEnds, id: number, name: string, qtype?: number): Uint8Array {
-  return udpDatagram(e, 53001, 53, emitDnsQuery(id, name, qtype))
+export function dnsQuery(e: IpEnds, id: number, name: string): Uint8Array {
+  return udpDatagram(e, 53001, 53, dnsQueryMessage(id, name))
+}
+
+/** A DNS response's id, rcode and first A record (null when none). */
+export function dnsReply(message: Uint8Array): {id: number; rcode: number; address: Ipv4Address | null} {
+  return {id: (message[0] << 8) | message[1], rcode: message[3] & 0xf, address: dnsAnswerAddress(message)}
 }
 
 /** A DHCPDISCOVER (broadcast flag clear, as Windows and Linux clients send it). */
