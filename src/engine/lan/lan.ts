@@ -117,6 +117,9 @@ export class Lan {
   receive(frame: Uint8Array): void {
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError) return this.drop('malformed', frame, `a malformed frame on the LAN (${eth.code}: ${eth.message}) reaches no one`, null)
+    if (eth.isTagged) {
+      return this.drop('vlan-mismatch', frame, `the frame carries an 802.1Q tag for VLAN ${eth.vid}, but the upstream switch port is an access port for untagged frames, so it is dropped: a VM with a VLAN id on an External switch needs a trunk port upstream`, this.ref('network'))
+    }
     const type = eth.etherType
     if (type === ETHERTYPE_ARP) return this.arp(frame, eth)
     if (type !== ETHERTYPE_IPV4) return this.drop('no-answer', frame, `nothing on the LAN speaks EtherType ${formatEtherType(type)}`, null)
@@ -130,6 +133,9 @@ export class Lan {
     if (!ip.verifyChecksum()) return this.drop('bad-checksum', frame, `the gateway discards an IPv4 packet whose header checksum is wrong`, null)
     if (isDhcpToServer(ip) && (group || ip.dst === this.gateway)) return this.dhcpRequest(frame, ip)
     if (group) return this.drop('no-answer', frame, `a ${dst === 0xffff_ffff_ffff ? 'broadcast' : 'multicast'} to ${formatIpv4(ip.dst)}: nothing on the LAN answers it`, this.ref('network'))
+    if (!this.onLan(ip.src)) {
+      return this.drop('no-answer', frame, `the source ${formatIpv4(ip.src)} is not on the LAN ${formatIpv4(this.options.prefix.address)}/${this.options.prefix.length}: the gateway routes answers for it away from the LAN (and translates only LAN addresses to the internet), so no answer can come back; give the sender an address on the LAN`, this.ref('network'))
+    }
     if (ip.dst === this.gateway) return this.local(frame, ip, eth.src)
     this.route(frame, ip, eth.src)
   }
@@ -185,7 +191,7 @@ export class Lan {
   private route(frame: Uint8Array, ip: Ipv4Packet, from: Mac): void {
     const dst = ip.dst
     const gwRef = this.ref('network.gateway')
-    if (cidrContains({address: this.options.prefix.address, prefix: this.options.prefix.length}, dst)) {
+    if (this.onLan(dst)) {
       return this.drop('no-answer', frame, `the gateway would hand ${formatIpv4(dst)} back to the LAN, but no host there has that address: nothing answers`, this.ref('network'))
     }
     if (ip.ttl <= 1) {
@@ -248,6 +254,10 @@ export class Lan {
   /** Towards the adapter: `delayMs` of processing, then the LAN's one-way latency. */
   private send(frame: Uint8Array, delayMs: number): void {
     this.scheduler.after(delayMs + LATENCY.lanMs, () => this.toAdapter(frame))
+  }
+
+  private onLan(a: Ipv4Address): boolean {
+    return cidrContains({address: this.options.prefix.address, prefix: this.options.prefix.length}, a)
   }
 
   private ref(field: string): string {

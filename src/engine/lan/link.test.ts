@@ -4,7 +4,7 @@ import {Scheduler} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arp, arpRequest, dhcpDiscover, dnsQuery, dnsReply, echoRequest, eth, expectFrame, icmp, ip, ipv4, tcp, tcpSyn, udp, udpDatagram, udpPayload} from '../testing/lan.js'
-import {ARP_OP_REPLY, IPPROTO_TCP, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast} from '../wire/index.js'
+import {ARP_OP_REPLY, IPPROTO_TCP, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast, pushVlan} from '../wire/index.js'
 import {ipFrame, ipv4Header} from './answer.js'
 import {resolveA} from './internet.js'
 import {PhysicalLink} from './link.js'
@@ -152,6 +152,21 @@ describe('the LAN beyond a physical adapter', () => {
     assert.equal(d.reason, 'no-answer')
     assert.match(d.text, /no host on the LAN has 192\.168\.1\.77/)
     assert.deepEqual(d.place, {kind: 'lan', name: 'Ethernet'})
+  })
+
+  it('a sender off the LAN prefix gets no answer, and a VLAN-tagged frame is dropped by the access port', () => {
+    const {scheduler, link, host, gwMac, log} = setup()
+    link.receive(echoRequest({srcMac: VM_MAC, dstMac: gwMac, src: ip('10.0.0.5'), dst: ip('8.8.8.8')}))
+    link.receive(echoRequest({srcMac: VM_MAC, dstMac: gwMac, src: ip('10.0.0.5'), dst: GW}))
+    const tagged = pushVlan(echoRequest({srcMac: HOST_MAC, dstMac: gwMac, src: HOST_IP, dst: GW}), {pcp: 0, dei: false, vid: 10})
+    assert.ok(tagged instanceof Uint8Array)
+    link.receive(tagged)
+    scheduler.run()
+    assert.equal(host.got.length, 0)
+    const drops = log.steps.filter((s) => s.action === 'dropped')
+    assert.deepEqual(drops.map((d) => d.reason), ['no-answer', 'no-answer', 'vlan-mismatch'])
+    assert.match(drops[0].text, /source 10\.0\.0\.5 is not on the LAN 192\.168\.1\.0\/24/)
+    assert.match(drops[2].text, /VLAN 10.*trunk port upstream/)
   })
 
   it('TTL 1 through the gateway gets ICMP time exceeded from it', () => {
