@@ -180,6 +180,17 @@ describe('runtime state', () => {
     assert.deepEqual(invalidatedBy(state, lab(), lab()), state, 'no change, nothing dropped')
   })
 
+  it("keeps the NAT's sessions: restored into a NAT that takes them, passed through when none is plugged in", () => {
+    const taken: unknown[] = []
+    const nat = {outbound: () => ({kind: 'pass'}) as const, inbound: () => ({kind: 'pass'}) as const, tick: () => {}, exportState: () => ({sessions: ['s1']}), importState: (x: unknown) => void taken.push(x)}
+    const a = buildNetwork(lab(), null, {recorder: null, nat})
+    const state = JSON.parse(JSON.stringify(a.exportState()))
+    assert.deepEqual(state.nat, {sessions: ['s1']})
+    buildNetwork(lab(), state, {recorder: null, nat})
+    assert.deepEqual(taken, [{sessions: ['s1']}])
+    assert.deepEqual(buildNetwork(lab(), state, {recorder: null}).exportState().nat, {sessions: ['s1']})
+  })
+
   it('refuses a runtime file of another shape, naming the problem', () => {
     assert.throws(() => checkRuntimeState({schemaVersion: 2}), /schemaVersion 2/)
     assert.throws(() => checkRuntimeState({schemaVersion: 1, clockMs: -1}), /clockMs/)

@@ -33,10 +33,17 @@ import type {SwitchPort} from './switch/vswitch.js'
 import {HvnetError} from '../model/errors.js'
 import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
 
+/** A NAT hook that keeps sessions across commands (src/engine/nat's NatCore is one). */
+export type StatefulNat = NatHook & {exportState?(): unknown; importState?(state: unknown): void}
+
 export interface BuildOptions {
   readonly recorder: Recorder | null
-  /** The NAT core (WinNAT and the Default Switch's ICS) plugged into the host stack; null: none. */
-  readonly nat?: NatHook | null
+  /**
+   * The NAT core (WinNAT objects and the Default Switch's ICS, e.g. `new NatCore(config.nats)`)
+   * plugged into the host stack; null or absent: no NAT. Its sessions are saved and restored with
+   * the runtime state when it has exportState/importState.
+   */
+  readonly nat?: StatefulNat | null
 }
 
 export class Network {
@@ -52,7 +59,9 @@ export class Network {
   readonly links = new Map<string, PhysicalLink>()
   /** The switches' DHCP scopes (the Default Switch's), by switch id. */
   readonly dhcpServers = new Map<string, DhcpServer>()
-  readonly nat: NatHook | null
+  readonly nat: StatefulNat | null
+  /** The NAT state restored but not taken by a NAT (none plugged in): kept for the next command. */
+  private natPassThrough: unknown = null
 
   /** @internal Use buildNetwork. */
   constructor(
@@ -95,8 +104,14 @@ export class Network {
       dhcpServers,
       learnedMacs,
       physical,
-      nat: null,
+      nat: this.nat?.exportState !== undefined ? this.nat.exportState() : this.natPassThrough,
     }
+  }
+
+  /** Moves the virtual clock `ms` forward, running what falls due (`runtime advance 2h`), then expires NAT sessions. */
+  advance(ms: number): void {
+    this.scheduler.advance(ms)
+    this.nat?.tick(this.scheduler.now)
   }
 
   /**
@@ -128,6 +143,10 @@ export class Network {
       )
     }
     for (const [name, p] of Object.entries(s.physical)) this.link(name)?.importState(p)
+    if (s.nat !== null && s.nat !== undefined) {
+      if (this.nat?.importState !== undefined) this.nat.importState(s.nat)
+      else this.natPassThrough = s.nat
+    }
   }
 }
 
