@@ -103,8 +103,8 @@ export class PhysicalLink implements FrameSink {
 
   /** A frame from the host side, leaving through the adapter now. `frame` is not modified. */
   receive(frame: Uint8Array): void {
-    if (!this.up || this.lan === null) {
-      const why = this.adapter.up ? `nothing is plugged into ${this.name} (Status Disconnected)` : `${this.name} is disabled or has no link (Status ${this.adapter.network === null ? 'Disconnected' : 'Disabled'})`
+    if (!this.adapter.up || this.lan === null) {
+      const why = this.lan === null ? `nothing is plugged into ${this.name} (Status Disconnected)` : `${this.name} is not up (disabled, or without a link)`
       return this.drop('adapter-down', frame, this.place, `${why}: the frame goes nowhere`, `host ${this.name}.status`)
     }
     const eth = EthernetFrame.checked(frame, 0, frame.length)
