@@ -152,19 +152,20 @@ export class Lan {
         {layer: 'ethernet', repr: {dst: eth.src, src: this.gatewayMac, etherType: ETHERTYPE_ARP}},
         {layer: 'arp', repr: {op: ARP_OP_REPLY, senderMac: this.gatewayMac, senderIp: gw, targetMac: arp.senderMac, targetIp: arp.senderIp}},
       ])
-      this.step('received', 'arp-request', `the gateway receives "who has ${formatIpv4(gw)}? tell ${formatIpv4(arp.senderIp)}"`, this.ref('network.gateway'), frame)
-      this.step('answered', 'arp-reply', `the gateway answers: ${formatIpv4(gw)} is at ${formatMacTrace(this.gatewayMac)}`, this.ref('network.gateway'), reply)
+      if (this.rec !== null) this.step('received', 'arp-request', `the gateway receives "who has ${formatIpv4(gw)}? tell ${formatIpv4(arp.senderIp)}"`, this.ref('network.gateway'), frame)
+      if (this.rec !== null) this.step('answered', 'arp-reply', `the gateway answers: ${formatIpv4(gw)} is at ${formatMacTrace(this.gatewayMac)}`, this.ref('network.gateway'), reply)
       return this.send(reply, LATENCY.stackMs)
     }
     if (arp.op === ARP_OP_REQUEST && arp.senderIp !== 0 && arp.senderIp !== arp.targetIp) {
       return this.drop('no-answer', frame, `no host on the LAN has ${formatIpv4(arp.targetIp)} (only the gateway ${formatIpv4(gw)} exists): nobody answers the ARP request`, this.ref('network'))
     }
+    if (this.rec === null) return
     const what = arp.op === ARP_OP_REQUEST ? (arp.senderIp === 0 ? `an ARP probe for ${formatIpv4(arp.targetIp)}: no other host has it, so nobody objects` : `a gratuitous ARP for ${formatIpv4(arp.senderIp)}: the gateway notes it`) : `an ARP reply from ${formatIpv4(arp.senderIp)} at ${formatMacTrace(arp.senderMac)}: the gateway notes it`
     this.step('delivered', 'arp', what, this.ref('network'), frame)
   }
 
   private local(frame: Uint8Array, ip: Ipv4Packet, from: Mac): void {
-    this.step('received', 'to-gateway', `the gateway ${formatIpv4(this.gateway)} receives a packet for itself from ${formatIpv4(ip.src)}`, this.ref('network.gateway'), frame)
+    if (this.rec !== null) this.step('received', 'to-gateway', `the gateway ${formatIpv4(this.gateway)} receives a packet for itself from ${formatIpv4(ip.src)}`, this.ref('network.gateway'), frame)
     // The gateway is the LAN's DNS server: it asks the internet and answers one round trip later.
     const extra = isUdpTo(ip, DNS_PORT) ? 2 * LATENCY.internetMs : 0
     this.respond(answerPacket(this.gatewayProfile, ip, this.gatewayMac, from, this.nextIdent()), frame, this.place, this.ref('network.gateway'), (reply) => this.send(reply, LATENCY.stackMs + extra))
@@ -198,7 +199,7 @@ export class Lan {
       this.drop('ttl-exceeded', frame, `the packet reaches the gateway with TTL ${ip.ttl}: forwarding would take it to 0, so the gateway discards it and answers ICMP time exceeded`, gwRef)
       const err = icmpError(this.gatewayMac, from, this.gateway, ip, 'time-exceeded', 0, LAN_TTL, this.nextIdent())
       if (err !== null) {
-        this.step('answered', 'time-exceeded', `the gateway ${formatIpv4(this.gateway)} sends ICMP time exceeded to ${formatIpv4(ip.src)}`, gwRef, err)
+        if (this.rec !== null) this.step('answered', 'time-exceeded', `the gateway ${formatIpv4(this.gateway)} sends ICMP time exceeded to ${formatIpv4(ip.src)}`, gwRef, err)
         this.send(err, LATENCY.stackMs)
       }
       return
@@ -209,7 +210,7 @@ export class Lan {
     put48(out, ETH_DST, this.upstreamMac)
     put48(out, ETH_SRC, this.wanMac)
     const ttl = decrementTtl(out, ip.off)
-    this.step('forwarded', 'routed', `the gateway routes ${formatIpv4(dst)} to the internet (TTL ${ttl + 1} → ${ttl})`, gwRef, out)
+    if (this.rec !== null) this.step('forwarded', 'routed', `the gateway routes ${formatIpv4(dst)} to the internet (TTL ${ttl + 1} → ${ttl})`, gwRef, out)
     this.scheduler.after(LATENCY.internetMs, () => this.atInternetHost(out, from))
   }
 
@@ -230,7 +231,7 @@ export class Lan {
     put48(frame, ETH_DST, requester)
     put48(frame, ETH_SRC, this.gatewayMac)
     const ttl = decrementTtl(frame, ip.off)
-    this.step('forwarded', 'routed', `the gateway routes the answer from ${formatIpv4(ip.src)} onto the LAN to ${formatIpv4(ip.dst)} (TTL ${ttl + 1} → ${ttl})`, this.ref('network.gateway'), frame)
+    if (this.rec !== null) this.step('forwarded', 'routed', `the gateway routes the answer from ${formatIpv4(ip.src)} onto the LAN to ${formatIpv4(ip.dst)} (TTL ${ttl + 1} → ${ttl})`, this.ref('network.gateway'), frame)
     this.send(frame, 0)
   }
 
@@ -269,6 +270,7 @@ export class Lan {
     return this.ident
   }
 
+  /** Callers check `this.rec !== null` first, so no sentence is built when nothing records. */
   private step(action: StepAction, reason: string, text: string, ref: string | null, frame: Uint8Array): void {
     if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: this.place, action, reason, text, ref, frame})
   }

@@ -111,9 +111,9 @@ export class PhysicalLink implements FrameSink {
     if (eth instanceof WireError) return this.drop('malformed', frame, this.place, `${this.name} cannot send a malformed frame (${eth.code}: ${eth.message})`, null)
     let out = frame
     if (this.bridge !== null) {
-      const b = this.bridge.outbound(frame)
+      const b = this.bridge.outbound(frame, this.rec !== null)
       out = b.frame
-      if (b.changes.length > 0) this.transformed(out, b.changes, 'the Microsoft bridge of the Wi-Fi External switch rewrites the VM\'s MAC to the adapter\'s own, the only one the access point accepts')
+      if (out !== frame) this.transformed(out, b.changes, 'the Microsoft bridge of the Wi-Fi External switch rewrites the VM\'s MAC to the adapter\'s own, the only one the access point accepts')
     }
     const src = out === frame ? eth.src : new EthernetFrame(out, 0, out.length).src
     const ref = `host ${this.name}`
@@ -129,10 +129,10 @@ export class PhysicalLink implements FrameSink {
         const held = this.portSecurity.macs().map(formatMacTrace).join(', ')
         return this.drop('port-security', out, this.lanPlace, `the upstream switch port allows ${max} source MAC${max === 1 ? '' : 's'} and already holds ${held}; frames from ${formatMacTrace(src)} are dropped. Office and campus ports often allow one MAC, so VMs bridged by an External switch cannot get through: put them behind NAT (an Internal switch with \`hvnet nat\`, or the Default Switch) so they share the host's MAC`, psRef)
       }
-      this.step('permitted', this.lanPlace, 'port-security', verdict === 'learned' ? `the upstream switch port learns ${formatMacTrace(src)} (${this.portSecurity.macs().length} of ${max} MAC${max === 1 ? '' : 's'} allowed)` : `${formatMacTrace(src)} is one of the ${max} MAC${max === 1 ? '' : 's'} the upstream switch port allows`, psRef, out)
+      if (this.rec !== null) this.step('permitted', this.lanPlace, 'port-security', verdict === 'learned' ? `the upstream switch port learns ${formatMacTrace(src)} (${this.portSecurity.macs().length} of ${max} MAC${max === 1 ? '' : 's'} allowed)` : `${formatMacTrace(src)} is one of the ${max} MAC${max === 1 ? '' : 's'} the upstream switch port allows`, psRef, out)
     }
     const owned = out === frame ? frame.slice() : out
-    this.step('transmitted', this.place, 'physical', `${this.name} sends the frame ${this.adapter.kind === 'wireless' ? 'over the air to the access point' : 'onto the wire to the upstream switch'}`, null, owned)
+    if (this.rec !== null) this.step('transmitted', this.place, 'physical', `${this.name} sends the frame ${this.adapter.kind === 'wireless' ? 'over the air to the access point' : 'onto the wire to the upstream switch'}`, null, owned)
     const lan = this.lan
     this.scheduler.after(LATENCY.lanMs, () => lan.receive(owned))
   }
@@ -143,12 +143,12 @@ export class PhysicalLink implements FrameSink {
     if (this.portSecurity !== null && !isMulticast(dst) && !this.portSecurity.has(dst)) {
       return this.drop('port-security', frame, this.lanPlace, `the upstream switch port forwards only to the MACs it admitted; ${formatMacTrace(dst)} is not one of them`, `host ${this.name}.portSecurityMaxMacs`)
     }
-    this.step('received', this.place, 'physical', `${this.name} receives the frame from the LAN`, null, frame)
+    if (this.rec !== null) this.step('received', this.place, 'physical', `${this.name} receives the frame from the LAN`, null, frame)
     let inbound = frame
     if (this.bridge !== null) {
-      const b = this.bridge.inbound(frame)
+      const b = this.bridge.inbound(frame, this.rec !== null)
       inbound = b.frame
-      if (b.changes.length > 0) this.transformed(inbound, b.changes, 'the Microsoft bridge maps the adapter\'s MAC back to the VM that owns the destination address')
+      if (inbound !== frame) this.transformed(inbound, b.changes, 'the Microsoft bridge maps the adapter\'s MAC back to the VM that owns the destination address')
     }
     if (this.host === null) return this.drop('not-for-me', inbound, this.place, `nothing on the host side is attached to ${this.name}`, null)
     this.host.receive(inbound)
@@ -188,6 +188,7 @@ export class PhysicalLink implements FrameSink {
     if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: this.place, action: 'transformed', reason: 'wifi-bridge', text, ref: `host ${this.name}.kind`, frame, changes})
   }
 
+  /** Callers check `this.rec !== null` first, so no sentence is built when nothing records. */
   private step(action: StepAction, place: Place, reason: string, text: string, ref: string | null, frame: Uint8Array): void {
     if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place, action, reason, text, ref, frame})
   }

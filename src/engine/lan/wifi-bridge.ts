@@ -58,7 +58,7 @@ import type {Ipv4Address, Mac} from '../wire/index.js'
 export interface BridgeOutcome {
   /** The frame to pass on: the input itself when nothing changed, else a changed copy. */
   readonly frame: Uint8Array
-  /** Every changed field (empty when unchanged). */
+  /** Every changed field (empty when unchanged, or when not asked to describe). */
   readonly changes: readonly FieldChange[]
 }
 
@@ -79,15 +79,16 @@ export class WifiBridge {
     return this.vmByIp.get(ip)
   }
 
-  /** Switch -> air. `frame` is not modified. */
-  outbound(frame: Uint8Array): BridgeOutcome {
+  /** Switch -> air. `frame` is not modified; `describe` lists the changes (for a recorder). */
+  outbound(frame: Uint8Array, describe = true): BridgeOutcome {
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError) return {frame, changes: UNCHANGED}
     const vm = eth.src
     if (vm === this.adapterMac) return {frame, changes: UNCHANGED}
     const out = frame.slice()
-    const me = formatMacTrace(this.adapterMac)
-    const changes: FieldChange[] = [{field: 'ethernet.src', before: formatMacTrace(vm), after: me}]
+    const changes: FieldChange[] = []
+    const me = describe ? formatMacTrace(this.adapterMac) : ''
+    if (describe) changes.push({field: 'ethernet.src', before: formatMacTrace(vm), after: me})
     put48(out, ETH_SRC, this.adapterMac)
     const po = eth.payloadOffset
     const type = eth.etherType
@@ -96,7 +97,7 @@ export class WifiBridge {
       if (!(arp instanceof WireError)) {
         if (arp.senderIp !== 0) this.vmByIp.set(arp.senderIp, arp.senderMac)
         if (arp.senderMac !== this.adapterMac) {
-          changes.push({field: 'arp.senderMac', before: formatMacTrace(arp.senderMac), after: me})
+          if (describe) changes.push({field: 'arp.senderMac', before: formatMacTrace(arp.senderMac), after: me})
           put48(out, po + ARP_SHA, this.adapterMac)
         }
       }
@@ -104,14 +105,14 @@ export class WifiBridge {
       const ip = Ipv4Packet.checked(out, po, frame.length - po)
       if (!(ip instanceof WireError)) {
         if (ip.src !== 0) this.vmByIp.set(ip.src, vm)
-        if (ip.protocol === IPPROTO_UDP && ip.fragOffset === 0) this.broadcastFlag(out, ip, changes)
+        if (ip.protocol === IPPROTO_UDP && ip.fragOffset === 0) this.broadcastFlag(out, ip, describe ? changes : null)
       }
     }
     return {frame: out, changes}
   }
 
-  /** Air -> switch. `frame` is not modified. */
-  inbound(frame: Uint8Array): BridgeOutcome {
+  /** Air -> switch. `frame` is not modified; `describe` lists the changes (for a recorder). */
+  inbound(frame: Uint8Array, describe = true): BridgeOutcome {
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError || eth.dst !== this.adapterMac) return {frame, changes: UNCHANGED}
     const po = eth.payloadOffset
@@ -123,7 +124,7 @@ export class WifiBridge {
       if (vm === undefined || vm === this.adapterMac) return {frame, changes: UNCHANGED}
       const out = frame.slice()
       put48(out, ETH_DST, vm)
-      return {frame: out, changes: [{field: 'ethernet.dst', before: formatMacTrace(this.adapterMac), after: formatMacTrace(vm)}]}
+      return {frame: out, changes: describe ? [{field: 'ethernet.dst', before: formatMacTrace(this.adapterMac), after: formatMacTrace(vm)}] : UNCHANGED}
     }
     if (type === ETHERTYPE_ARP) {
       const arp = ArpPacket.checked(frame, po, frame.length - po)
@@ -133,6 +134,7 @@ export class WifiBridge {
       const out = frame.slice()
       put48(out, ETH_DST, vm)
       put48(out, po + ARP_THA, vm)
+      if (!describe) return {frame: out, changes: UNCHANGED}
       const before = formatMacTrace(this.adapterMac)
       const after = formatMacTrace(vm)
       return {frame: out, changes: [{field: 'ethernet.dst', before, after}, {field: 'arp.targetMac', before, after}]}
@@ -161,7 +163,7 @@ export class WifiBridge {
     for (const [ip, m] of this.vmByIp) if (m === mac) this.vmByIp.delete(ip)
   }
 
-  private broadcastFlag(out: Uint8Array, ip: Ipv4Packet, changes: FieldChange[]): void {
+  private broadcastFlag(out: Uint8Array, ip: Ipv4Packet, changes: FieldChange[] | null): void {
     const udp = UdpPacket.checked(out, ip.payloadOffset, ip.payloadLen)
     if (udp instanceof WireError || udp.srcPort !== DHCP_CLIENT_PORT || udp.dstPort !== DHCP_SERVER_PORT) return
     const d = udp.payloadOffset
@@ -173,6 +175,6 @@ export class WifiBridge {
     const sum = get16(out, ip.payloadOffset + UDP_CHECKSUM)
     // A zero UDP checksum means "none" and stays zero; a computed zero is sent as 0xffff (RFC 768).
     if (sum !== 0) put16(out, ip.payloadOffset + UDP_CHECKSUM, checksumAdjust(sum, flags, next) || 0xffff)
-    changes.push({field: 'dhcp.flags', before: `0x${flags.toString(16).padStart(4, '0')}`, after: `0x${next.toString(16).padStart(4, '0')} (BROADCAST)`})
+    changes?.push({field: 'dhcp.flags', before: `0x${flags.toString(16).padStart(4, '0')}`, after: `0x${next.toString(16).padStart(4, '0')} (BROADCAST)`})
   }
 }
