@@ -69,6 +69,9 @@ describe('buildNetwork', () => {
     assert.equal(replies(vmEvents).length, 0)
     assert.ok(vmEvents.some((e) => e.kind === 'send-failed' && e.reason === 'arp-unresolved'), JSON.stringify(vmEvents))
     assert.ok(net.link('Ethernet')!.drops.get('port-security') >= 1)
+    const drops = net.drops()
+    assert.equal(drops['port-security'], net.link('Ethernet')!.drops.get('port-security'))
+    assert.equal(drops['arp-unresolved'], 1, JSON.stringify(drops))
     const d = log.steps.find((s) => s.reason === 'port-security' && s.action === 'dropped')!
     expectFrame(d.frame, eth({src: WEB_MAC}))
   })

@@ -25,7 +25,8 @@ import type {HostSavedState} from './ip/host.js'
 import type {StackInterface} from './ip/stack.js'
 import {PhysicalLink} from './lan/link.js'
 import type {NatHook} from './nat-hook.js'
-import type {FrameSink, Place, Recorder} from './observe.js'
+import {DROP_REASONS} from './observe.js'
+import type {DropCounters, DropReason, FrameSink, Place, Recorder} from './observe.js'
 import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
 import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
 import {VSwitch} from './switch/vswitch.js'
@@ -106,6 +107,25 @@ export class Network {
       physical,
       nat: this.nat?.exportState !== undefined ? this.nat.exportState() : this.natPassThrough,
     }
+  }
+
+  /** Every component's drop counters summed, non-zero ones in DROP_REASONS order (`trace --json`). */
+  drops(): Partial<Record<DropReason, number>> {
+    const all: DropCounters[] = [this.host.stack.drops]
+    for (const sw of this.switches.values()) all.push(sw.drops)
+    for (const g of this.guests.values()) all.push(g.stack.drops)
+    for (const l of this.links.values()) {
+      all.push(l.drops)
+      if (l.lan?.dhcp != null) all.push(l.lan.dhcp.drops)
+    }
+    for (const d of this.dhcpServers.values()) all.push(d.drops)
+    const out: Partial<Record<DropReason, number>> = {}
+    for (const r of DROP_REASONS) {
+      let n = 0
+      for (const c of all) n += c.get(r)
+      if (n > 0) out[r] = n
+    }
+    return out
   }
 
   /** Moves the virtual clock `ms` forward, running what falls due (`runtime advance 2h`), then expires NAT sessions. */
