@@ -8,16 +8,15 @@ import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arpRequest, dhcpDiscover, dnsQuery, echoRequest, ip, tcpSyn, udpDatagram} from '../testing/lan.js'
 import {PhysicalLink} from './link.js'
+import {seededBytes} from '../../model/seed.js'
 
+/** Seeded 32-bit values from the project's own deterministic byte stream. */
 function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1
+  const bytes = seededBytes(seed, 'lan-fuzz', 4 * 200_000)
+  let i = 0
   return () => {
-    s ^= s << 13
-    s >>>= 0
-    s ^= s >>> 17
-    s ^= s << 5
-    s >>>= 0
-    return s
+    const o = (i++ % 200_000) * 4
+    return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0
   }
 }
 
