@@ -22,7 +22,7 @@ import type {Scheduler} from '../clock.js'
 import type {PortFeatures, SwitchConfig} from '../config.js'
 import {DropCounters} from '../observe.js'
 import type {DropReason, FieldChange, FrameSink, Lookup, Place, Recorder, StepAction, StepReason} from '../observe.js'
-import {EthernetFrame, decodeFrame, formatIpv4, formatMacTrace, popVlan, pushVlan, summarizeFrame, Ipv4Packet, WireError} from '../wire/index.js'
+import {EthernetFrame, decodeFrame, formatIpv4, formatMacTrace, isMulticast, popVlan, pushVlan, summarizeFrame, Ipv4Packet, WireError} from '../wire/index.js'
 import type {Mac} from '../wire/mac.js'
 import {FRAME_IPV4, FRAME_IPV6, FRAME_NOT_IP, FlowTable, compileAclList, compileExtendedAclList} from './acl.js'
 import type {AclList, ExtendedAclList, StatefulFlow} from './acl.js'
@@ -308,13 +308,15 @@ export class VSwitch {
 
   /**
    * Restores learned MACs (runtime state). Entries whose port is gone, has MAC address spoofing
-   * Off, or whose MAC is now a configured port MAC are skipped; returns how many were restored.
+   * Off, whose MAC is not an individual address or is now a configured port MAC are skipped;
+   * returns how many were restored.
    */
   importLearnedMacs(entries: readonly LearnedMac[]): number {
     let n = 0
     for (const e of entries) {
       const p = this.byKey.get(e.portKey)
-      if (p === undefined || p.kindCode === KIND_EXTERNAL || !p.spoofing || p.stateCode !== UP) continue
+      if (p === undefined || p.kindCode === KIND_EXTERNAL || !p.spoofing || p.macHi === NO_MAC || p.stateCode !== UP) continue
+      if (!Number.isInteger(e.mac) || e.mac <= 0 || e.mac >= 0x1_0000_0000_0000 || isMulticast(e.mac)) continue
       if (this.learnAt(p, macHi(e.mac), macLo(e.mac), e.mac, e.learnedAtMs)) n++
     }
     return n
