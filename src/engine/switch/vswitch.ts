@@ -219,6 +219,8 @@ export class VSwitch {
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
   private floodCache = new Map<number, SwitchPort[]>()
+  /** The frame `facts` describe, within the current ingress call (null: none). */
+  private factsFrame: Uint8Array | null = null
   private readonly facts: IpFacts = {fam: 0, src: 0, dst: 0, protocol: 0, srcPort: -1, dstPort: -1, flowSrc: 0, flowDst: 0, error: null}
 
   constructor(config: SwitchConfig, scheduler: Scheduler, rec: Recorder | null) {
@@ -330,6 +332,8 @@ export class VSwitch {
     const n = f.length
     const tagged = n >= 14 && f[12] === 0x81 && f[13] === 0
     if (n < 14 || (tagged ? n < 18 || n > ETH_MAX + 4 : n > ETH_MAX)) return this.dropMalformed(p, f)
+    // A sender may reuse its buffer between calls: facts are only ever reused within one call.
+    this.factsFrame = null
     const rec = this.rec
     if (rec !== null) this.emit('received', 'ingress', `received from ${p.label}: ${summarizeFrame(decodeFrame(f))}`, p.ref, f)
     if (p.stateCode !== UP) return this.dropPortState(p, f)
@@ -439,6 +443,8 @@ export class VSwitch {
   /** Fills this.facts for ACL matching (error set when an IPv4 header does not hold together). */
   private ipFacts(f: Uint8Array, l3: number, etherType: number): IpFacts {
     const x = this.facts
+    if (this.factsFrame === f) return x
+    this.factsFrame = f
     x.error = null
     x.srcPort = x.dstPort = -1
     x.src = x.dst = x.protocol = x.flowSrc = x.flowDst = 0
