@@ -629,7 +629,7 @@ export class VSwitch {
       }
       return
     }
-    if (this.rec !== null) this.emit('forwarded', 'unknown-unicast', `destination MAC ${formatMacTrace(get48(f, 0))} is no port of this switch → ${x.label} only (unknown unicast is never flooded to VM ports)`, x.ref, f)
+    if (this.rec !== null) this.emit('forwarded', 'unknown-unicast-external', `destination MAC ${formatMacTrace(get48(f, 0))} is no port of this switch → ${x.label} only (unknown unicast is never flooded to VM ports)`, x.ref, f)
     const out = this.egress(x, f, vid, tagged, egressOf(x.vlan, vid))
     if (this.mirrorSources !== 0) this.mirrorUnicast(p, x, f, out)
   }
