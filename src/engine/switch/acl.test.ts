@@ -208,3 +208,19 @@ test('a stateful extended ACL admits the return traffic of its session until the
   // No timer event was scheduled: running the clock to idle does not move it.
   assert.equal(lab.scheduler.pending, 0)
 })
+
+test('a sender that reuses its buffer between frames is judged on the new bytes', () => {
+  const lab = new SwitchLab('Internal')
+  const deny = [acl(0, 'deny', 'inbound', ipA(ip(192, 168, 0, 0), 16))]
+  const web = lab.vm('web', {acls: [acl(0, 'allow', 'outbound', ipA(ip(10, 0, 0, 0), 8))]})
+  const db = lab.vm('db', {acls: deny.map((a) => ({...a, ref: 'vm db/Network Adapter.acl[0]'}))})
+  const buf = udp(web.mac, db.mac, 1, 2, {srcIp: ip(10, 0, 0, 1), dstIp: ip(10, 0, 0, 2)})
+  web.port.receive(buf)
+  got(db, 1)
+  // Same buffer, now from 192.168.0.1 (IPv4 header checksum left stale: the switch does not check it).
+  buf[14 + 12] = 192
+  buf[14 + 13] = 168
+  web.port.receive(buf)
+  got(db, 1)
+  assert.equal(lastDrop(lab, 'acl-deny').ref, 'vm db/Network Adapter.acl[0]')
+})

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import {SwitchLab, arpRequest, got, lastDrop, tagOf, udp} from '../testing/switch.js'
 import type {LabPort, VlanSetting} from '../testing/switch.js'
 import {popVlan, WireError} from '../wire/index.js'
+import {compileVlan} from './vlan.js'
 
 type Mode = 'untagged' | 'access10' | 'access20' | 'trunk' | 'trunk2' | 'external'
 
@@ -226,4 +227,16 @@ test('private VLAN broadcasts and the external port: secondaries leave tagged on
   // From the wire: the primary reaches every PVLAN port; community 202 only its community and promiscuous.
   ext.port.receive(arpRequest(0x001122334455, 1, 2, {vid: 202}))
   assert.deepEqual(counts(), [1, 1, 1, 2, 2, 3, 3])
+})
+
+test('VLAN ids outside 1-4094 are refused when a port is built; VLAN 4095 from the wire is malformed', () => {
+  assert.throws(() => compileVlan({mode: 'access', accessVlanId: 0}), /access VLAN id 0 is outside 1-4094/)
+  assert.throws(() => compileVlan({mode: 'trunk', allowedVlanIds: [[1, 4095]], nativeVlanId: 1}), /allowed VLAN id 4095/)
+  assert.throws(() => compileVlan({mode: 'private', privateVlanMode: 'isolated', primaryVlanId: 10, secondaryVlanIds: [5000]}), /secondary VLAN id 5000/)
+  const lab = new SwitchLab('External')
+  const web = lab.vm('web')
+  const ext = lab.external()
+  ext.port.receive(arpRequest(0x001122334455, 1, 2, {vid: 4095}))
+  assert.match(lastDrop(lab, 'malformed').text, /bad-vid: VLAN id 4095 is reserved by 802\.1Q/)
+  got(web, 0)
 })

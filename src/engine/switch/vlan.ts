@@ -86,7 +86,8 @@ export function compileVlan(v: VlanSetting): PortVlan {
       const allowed = table()
       const receive = table()
       for (const [lo, hi] of v.allowedVlanIds) {
-        for (let id = checkVid(lo, 'allowed VLAN id'); id <= checkVid(hi, 'allowed VLAN id'); id++) {
+        const last = checkVid(hi, 'allowed VLAN id')
+        for (let id = checkVid(lo, 'allowed VLAN id'); id <= last; id++) {
           allowed[id] = 1
           receive[id] = EGRESS_TAGGED
         }

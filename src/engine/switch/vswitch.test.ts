@@ -70,6 +70,7 @@ for (const type of ['External', 'Internal', 'Private'] as const) {
       assert.deepEqual(got(ext, 2)[1], unknown)
       const s = lab.steps()
       assert.equal(s.at(-1)!.text, 'destination MAC 00-15-5D-99-99-99 is no port of this switch → the external port (Ethernet) only (unknown unicast is never flooded to VM ports)')
+      assert.equal(s.at(-1)!.ref, 'vswitch External.netAdapterName')
       assert.equal(lab.sw.drops.get('unknown-unicast'), 0)
       // From the wire, an unknown destination is not for this switch.
       ext.port.receive(udp(0x001122334455, 0x00155d999999, 1, 2))

@@ -22,7 +22,7 @@ import type {Scheduler} from '../clock.js'
 import type {PortFeatures, SwitchConfig} from '../config.js'
 import {DropCounters} from '../observe.js'
 import type {DropReason, FieldChange, FrameSink, Lookup, Place, Recorder, StepAction, StepReason} from '../observe.js'
-import {EthernetFrame, decodeFrame, formatIpv4, formatMacTrace, popVlan, pushVlan, summarizeFrame, Ipv4Packet, WireError} from '../wire/index.js'
+import {EthernetFrame, decodeFrame, formatIpv4, formatMacTrace, isMulticast, popVlan, pushVlan, summarizeFrame, Ipv4Packet, WireError} from '../wire/index.js'
 import type {Mac} from '../wire/mac.js'
 import {FRAME_IPV4, FRAME_IPV6, FRAME_NOT_IP, FlowTable, compileAclList, compileExtendedAclList} from './acl.js'
 import type {AclList, ExtendedAclList, StatefulFlow} from './acl.js'
@@ -219,6 +219,8 @@ export class VSwitch {
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
   private floodCache = new Map<number, SwitchPort[]>()
+  /** The frame `facts` describe, within the current ingress call (null: none). */
+  private factsFrame: Uint8Array | null = null
   private readonly facts: IpFacts = {fam: 0, src: 0, dst: 0, protocol: 0, srcPort: -1, dstPort: -1, flowSrc: 0, flowDst: 0, error: null}
 
   constructor(config: SwitchConfig, scheduler: Scheduler, rec: Recorder | null) {
@@ -308,13 +310,15 @@ export class VSwitch {
 
   /**
    * Restores learned MACs (runtime state). Entries whose port is gone, has MAC address spoofing
-   * Off, or whose MAC is now a configured port MAC are skipped; returns how many were restored.
+   * Off, whose MAC is not an individual address or is now a configured port MAC are skipped;
+   * returns how many were restored.
    */
   importLearnedMacs(entries: readonly LearnedMac[]): number {
     let n = 0
     for (const e of entries) {
       const p = this.byKey.get(e.portKey)
-      if (p === undefined || p.kindCode === KIND_EXTERNAL || !p.spoofing || p.stateCode !== UP) continue
+      if (p === undefined || p.kindCode === KIND_EXTERNAL || !p.spoofing || p.macHi === NO_MAC || p.stateCode !== UP) continue
+      if (!Number.isInteger(e.mac) || e.mac <= 0 || e.mac >= 0x1_0000_0000_0000 || isMulticast(e.mac)) continue
       if (this.learnAt(p, macHi(e.mac), macLo(e.mac), e.mac, e.learnedAtMs)) n++
     }
     return n
@@ -328,6 +332,8 @@ export class VSwitch {
     const n = f.length
     const tagged = n >= 14 && f[12] === 0x81 && f[13] === 0
     if (n < 14 || (tagged ? n < 18 || n > ETH_MAX + 4 : n > ETH_MAX)) return this.dropMalformed(p, f)
+    // A sender may reuse its buffer between calls: facts are only ever reused within one call.
+    this.factsFrame = null
     const rec = this.rec
     if (rec !== null) this.emit('received', 'ingress', `received from ${p.label}: ${summarizeFrame(decodeFrame(f))}`, p.ref, f)
     if (p.stateCode !== UP) return this.dropPortState(p, f)
@@ -363,11 +369,11 @@ export class VSwitch {
     const d = this.table.get(dstHi, (f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5])
     if (d === null) return this.unknownUnicast(p, f, vid, tagged)
     if (d === p) return this.dropSamePort(p, f)
-    if (d.stateCode !== UP) return this.dropVmOff(p, d, f)
+    if (d.stateCode !== UP) return this.dropVmOff(d, f)
     const mode = egressOf(d.vlan, vid)
     if (mode === NOT_MEMBER) return this.dropNotMember(p, d, f, vid)
-    if (rec !== null) this.recordKnown(p, d, f)
-    const out = this.egress(p, d, f, vid, tagged, mode)
+    if (rec !== null) this.recordKnown(d, f)
+    const out = this.egress(d, f, vid, tagged, mode)
     if (this.mirrorSources !== 0) this.mirrorUnicast(p, d, f, out)
   }
 
@@ -379,16 +385,21 @@ export class VSwitch {
       const reason = this.guardVerdict(p, f, l3, etherType)
       if (reason !== null) return false
     }
-    if (p.aclOut !== null || p.xaclOut !== null) {
-      const x = this.ipFacts(f, l3, etherType)
-      if (x.error !== null) {
-        this.dropMalformedIp(p, f, x.error)
-        return false
-      }
-      if (p.aclOut !== null && !this.simpleAcl(p, p.aclOut, 'outbound', f, true, x)) return false
-      if (p.xaclOut !== null && !this.extendedAcl(p, p.xaclOut, 'outbound', f, x)) return false
+    return p.aclOut === null && p.xaclOut === null ? true : this.portAcls(p, 'outbound', p.aclOut, p.xaclOut, f, l3, etherType)
+  }
+
+  /**
+   * A port's ACLs then extended ACLs in one direction: outbound at the sending port, inbound at the
+   * receiving one. Returns false when the frame was dropped.
+   */
+  private portAcls(q: SwitchPort, dir: 'inbound' | 'outbound', list: AclList | null, xlist: ExtendedAclList | null, f: Uint8Array, l3: number, etherType: number): boolean {
+    const x = this.ipFacts(f, l3, etherType)
+    if (x.error !== null) {
+      this.dropMalformedIp(q, f, x.error)
+      return false
     }
-    return true
+    if (list !== null && !this.simpleAcl(q, list, dir, f, x)) return false
+    return xlist === null || this.extendedAcl(q, xlist, dir, f, x)
   }
 
   /** DHCP guard and router guard; returns the drop reason (already counted and recorded) or null. */
@@ -432,6 +443,8 @@ export class VSwitch {
   /** Fills this.facts for ACL matching (error set when an IPv4 header does not hold together). */
   private ipFacts(f: Uint8Array, l3: number, etherType: number): IpFacts {
     const x = this.facts
+    if (this.factsFrame === f) return x
+    this.factsFrame = f
     x.error = null
     x.srcPort = x.dstPort = -1
     x.src = x.dst = x.protocol = x.flowSrc = x.flowDst = 0
@@ -471,7 +484,8 @@ export class VSwitch {
   }
 
   /** A simple ACL list; `outbound` at the sending port, inbound at the receiving one. */
-  private simpleAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, out: boolean, x: IpFacts): boolean {
+  private simpleAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, x: IpFacts): boolean {
+    const out = dir === 'outbound'
     // Outbound, local = the source (MAC at byte 6); inbound, local = the destination (byte 0).
     const lm = out ? 6 : 0
     const rm = out ? 0 : 6
@@ -581,7 +595,7 @@ export class VSwitch {
     for (let i = 0; i < members.length; i++) {
       const m = members[i]
       if (m === p) continue
-      if (m.egressPolicy && !this.egressPolicies(p, m, f, tagged)) continue
+      if (m.egressPolicy && !this.egressPolicies(m, f, tagged)) continue
       const mode = egressOf(m.vlan, vid)
       let out: Uint8Array
       if (mode === EGRESS_UNTAGGED) out = untagged ??= untaggedOf(f, tagged)
@@ -615,27 +629,20 @@ export class VSwitch {
       }
       return
     }
-    if (this.rec !== null) this.emit('forwarded', 'unknown-unicast', `destination MAC ${formatMacTrace(get48(f, 0))} is no port of this switch → ${x.label} only (unknown unicast is never flooded to VM ports)`, this.ref, f)
-    const out = this.egress(p, x, f, vid, tagged, egressOf(x.vlan, vid))
+    if (this.rec !== null) this.emit('forwarded', 'unknown-unicast-external', `destination MAC ${formatMacTrace(get48(f, 0))} is no port of this switch → ${x.label} only (unknown unicast is never flooded to VM ports)`, x.ref, f)
+    const out = this.egress(x, f, vid, tagged, egressOf(x.vlan, vid))
     if (this.mirrorSources !== 0) this.mirrorUnicast(p, x, f, out)
   }
 
   /** Inbound ACLs of the destination; returns false when dropped. */
-  private egressPolicies(p: SwitchPort, d: SwitchPort, f: Uint8Array, tagged: boolean): boolean {
+  private egressPolicies(d: SwitchPort, f: Uint8Array, tagged: boolean): boolean {
     const l3 = tagged ? 18 : 14
-    const x = this.ipFacts(f, l3, (f[l3 - 2] << 8) | f[l3 - 1])
-    if (x.error !== null) {
-      this.dropMalformedIp(d, f, x.error)
-      return false
-    }
-    if (d.aclIn !== null && !this.simpleAcl(d, d.aclIn, 'inbound', f, false, x)) return false
-    if (d.xaclIn !== null && !this.extendedAcl(d, d.xaclIn, 'inbound', f, x)) return false
-    return true
+    return this.portAcls(d, 'inbound', d.aclIn, d.xaclIn, f, l3, (f[l3 - 2] << 8) | f[l3 - 1])
   }
 
   /** Hands the frame to `d` with the tag its mode wants: the bytes `d` got, null when its inbound ACLs drop it. */
-  private egress(p: SwitchPort, d: SwitchPort, f: Uint8Array, vid: number, tagged: boolean, mode: number): Uint8Array | null {
-    if (d.egressPolicy && !this.egressPolicies(p, d, f, tagged)) return null
+  private egress(d: SwitchPort, f: Uint8Array, vid: number, tagged: boolean, mode: number): Uint8Array | null {
+    if (d.egressPolicy && !this.egressPolicies(d, f, tagged)) return null
     let out = f
     if (mode === EGRESS_UNTAGGED) {
       if (tagged) out = untaggedOf(f, true)
@@ -734,7 +741,7 @@ export class VSwitch {
     if (this.rec !== null) this.emit('dropped', 'same-port', `dropped: destination MAC ${formatMacTrace(get48(f, 0))} is behind ${p.label}, the port the frame came from; a switch never sends a frame back out of its ingress port`, null, f)
   }
 
-  private dropVmOff(p: SwitchPort, d: SwitchPort, f: Uint8Array): void {
+  private dropVmOff(d: SwitchPort, f: Uint8Array): void {
     this.drops.count('vm-off')
     if (this.rec !== null) this.emit('dropped', 'vm-off', `dropped: destination MAC ${formatMacTrace(get48(f, 0))} is ${d.label}, whose VM is Off; a VM's switch port exists only while it runs`, d.ref, f)
   }
@@ -778,7 +785,7 @@ export class VSwitch {
     this.emit('permitted', 'vlan', `classified into ${vlanName(vid)}: ${how}`, p.kindCode === KIND_EXTERNAL ? null : `${p.ref}.vlan`, f)
   }
 
-  private recordKnown(p: SwitchPort, d: SwitchPort, f: Uint8Array): void {
+  private recordKnown(d: SwitchPort, f: Uint8Array): void {
     const dst = get48(f, 0)
     const learned = dst !== d.macAddress
     const text = learned
