@@ -2,32 +2,15 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {Scheduler} from '../clock.js'
 import {StepLog} from '../observe.js'
-import {dhcpClientFrame, dhcpOf, ethOf, ip, ipOf, udpOf} from '../testing/stacks.js'
+import {defaultSwitchScope as scope, dhcpClientFrame, dhcpOf, ethOf, ip, ipOf, udpOf} from '../testing/stacks.js'
 import {dhcpMessageType, formatIpv4, MAC_BROADCAST} from '../wire/index.js'
 import type {DhcpRepr} from '../wire/index.js'
 import {DHCPACK, DHCPDECLINE, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPRELEASE, DHCPREQUEST, DhcpServer, OFFER_HOLD_MS} from './server.js'
-import type {DhcpServerConfig} from './server.js'
 
 const SERVER_MAC = 0x00155d006a01
 const A = 0x00155d010203
 const B = 0x00155d010204
 const C = 0x00155d010205
-
-function scope(over: Partial<DhcpServerConfig> = {}): DhcpServerConfig {
-  return {
-    prefix: {address: ip('172.20.16.0'), length: 20},
-    rangeStart: ip('172.20.16.2'),
-    rangeEnd: ip('172.20.31.254'),
-    leaseSeconds: 86_400,
-    serverAddress: ip('172.20.16.1'),
-    serverMac: SERVER_MAC,
-    router: ip('172.20.16.1'),
-    dns: [ip('172.20.16.1')],
-    place: {kind: 'host', name: 'vEthernet (Default Switch)'},
-    ref: 'vswitch Default Switch.dhcp',
-    ...over,
-  }
-}
 
 function option<K extends DhcpRepr['options'][number]['kind']>(m: DhcpRepr, kind: K): Extract<DhcpRepr['options'][number], {kind: K}> | undefined {
   return m.options.find((o) => o.kind === kind) as Extract<DhcpRepr['options'][number], {kind: K}> | undefined

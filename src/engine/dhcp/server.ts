@@ -140,12 +140,12 @@ export class DhcpServer {
     if (udp instanceof WireError || udp.dstPort !== DHCP_SERVER_PORT) return []
     const sent = ip.dst
     if (sent !== 0xffff_ffff && sent !== this.config.serverAddress) return []
-    if (!ip.verifyChecksum() || !udp.verifyChecksum(ip.src, ip.dst)) return this.drop('bad-checksum', frame, rec, 'a DHCP message with a bad IPv4 or UDP checksum is discarded before the server reads it')
+    if (!ip.verifyChecksum() || !udp.verifyChecksum(ip.src, ip.dst)) return this.drop('bad-checksum', frame, rec, () => 'a DHCP message with a bad IPv4 or UDP checksum is discarded before the server reads it')
     const p = DhcpPacket.checked(frame, udp.payloadOffset, udp.length - 8)
-    if (p instanceof WireError) return this.drop('malformed', frame, rec, `not a DHCP message (${p.code}: ${p.message})`)
+    if (p instanceof WireError) return this.drop('malformed', frame, rec, () => `not a DHCP message (${p.code}: ${p.message})`)
     const m = parseDhcp(p)
-    if (m instanceof WireError) return this.drop('malformed', frame, rec, `a DHCP message the server cannot read (${m.code}: ${m.message})`)
-    if (m.op !== BOOTREQUEST || m.htype !== 1 || m.hlen !== 6) return this.drop('malformed', frame, rec, `a BOOTP message that is not an Ethernet BOOTREQUEST (op ${m.op}, htype ${m.htype}, hlen ${m.hlen})`)
+    if (m instanceof WireError) return this.drop('malformed', frame, rec, () => `a DHCP message the server cannot read (${m.code}: ${m.message})`)
+    if (m.op !== BOOTREQUEST || m.htype !== 1 || m.hlen !== 6) return this.drop('malformed', frame, rec, () => `a BOOTP message that is not an Ethernet BOOTREQUEST (op ${m.op}, htype ${m.htype}, hlen ${m.hlen})`)
     const type = dhcpMessageType(m)
     const mac = dhcpClientMac(m)
     if (rec !== null) {
@@ -163,7 +163,7 @@ export class DhcpServer {
       case DHCPINFORM:
         return this.inform(m, mac, eth.src, rec)
       default:
-        return this.drop('malformed', frame, rec, `DHCP message type ${type === null ? 'missing (plain BOOTP is not served)' : dhcpMessageTypeName(type)} is not one a server answers`)
+        return this.drop('malformed', frame, rec, () => `DHCP message type ${type === null ? 'missing (plain BOOTP is not served)' : dhcpMessageTypeName(type)} is not one a server answers`)
     }
   }
 
@@ -218,7 +218,7 @@ export class DhcpServer {
     const now = this.scheduler.now
     const address = this.choose(mac, requestedIp(m), now)
     if (address === null) {
-      return this.drop('no-answer', null, rec, `the scope ${this.rangeText()} has no free address left for ${formatMacTrace(mac)}, so no DHCPOFFER is sent`)
+      return this.drop('no-answer', null, rec, () => `the scope ${this.rangeText()} has no free address left for ${formatMacTrace(mac)}, so no DHCPOFFER is sent`)
     }
     const r = this.bind(mac, address, 'offered', now + OFFER_HOLD_MS)
     return [this.reply(m, DHCPOFFER, r.address, srcMac, rec, `offers ${formatIpv4(r.address)} to ${formatMacTrace(mac)}${this.optionsText()}`)]
@@ -421,9 +421,9 @@ export class DhcpServer {
     return this.ident
   }
 
-  private drop(reason: DropReason, frame: Uint8Array | null, rec: Recorder | null, text: string): Uint8Array[] {
+  private drop(reason: DropReason, frame: Uint8Array | null, rec: Recorder | null, text: () => string): Uint8Array[] {
     this.drops.count(reason)
-    if (rec !== null) rec.step({timeMs: this.scheduler.now, place: this.config.place, action: 'dropped', reason, text, ref: this.config.ref, frame: frame ?? EMPTY})
+    if (rec !== null) rec.step({timeMs: this.scheduler.now, place: this.config.place, action: 'dropped', reason, text: text(), ref: this.config.ref, frame: frame ?? EMPTY})
     return []
   }
 }

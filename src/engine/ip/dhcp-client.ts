@@ -14,6 +14,8 @@
 //     and halfway to expiry; at expiry the address is removed and discovery starts again.
 // Windows sets the BROADCAST flag (since Vista); Linux (dhclient, systemd-networkd) does not.
 // The APIPA address is not ARP-probed for conflicts: every address derived from a MAC differs.
+// A running client always has a timer pending (renewal at T1, or the next DISCOVER on APIPA), so
+// callers run the scheduler with a time limit (`run({untilMs})`, `advance`), never until idle.
 import type {Scheduler, TimeMs} from '../clock.js'
 import {DHCPACK, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPREQUEST, durationText} from '../dhcp/server.js'
 import {
@@ -79,7 +81,7 @@ export function apipaAddress(mac: Mac): Ipv4Address {
   put48(b, 0, mac)
   let h = 0x811c9dc5
   for (const x of b) h = Math.imul(h ^ x, 0x01000193)
-  return (0xa9fe_0100 + ((h >>> 0) % (254 * 256 - 256))) >>> 0
+  return (0xa9fe_0100 + ((h >>> 0) % (254 * 256))) >>> 0
 }
 
 export class DhcpClient implements DhcpClientPort {
@@ -253,11 +255,11 @@ export class DhcpClient implements DhcpClientPort {
 
   input(frame: Uint8Array, payload: Uint8Array): void {
     const p = DhcpPacket.checked(payload, 0, payload.length)
-    if (p instanceof WireError) return this.stack.drop('malformed', this.iface, frame, `${this.who}'s DHCP client cannot read the reply (${p.message})`, null)
+    if (p instanceof WireError) return this.stack.drop('malformed', this.iface, frame, () => `${this.who}'s DHCP client cannot read the reply (${p.message})`, null)
     const m = parseDhcp(p)
-    if (m instanceof WireError) return this.stack.drop('malformed', this.iface, frame, `${this.who}'s DHCP client cannot read the reply (${m.message})`, null)
+    if (m instanceof WireError) return this.stack.drop('malformed', this.iface, frame, () => `${this.who}'s DHCP client cannot read the reply (${m.message})`, null)
     if (m.op !== BOOTREPLY || m.xid !== this.xid || dhcpClientMac(m) !== this.iface.mac) {
-      return this.stack.drop('not-for-me', this.iface, frame, `a DHCP reply for another client (xid 0x${m.xid.toString(16)}, ${formatMacTrace(dhcpClientMac(m))}); ${this.who} ignores it`, null)
+      return this.stack.drop('not-for-me', this.iface, frame, () => `a DHCP reply for another client (xid 0x${m.xid.toString(16)}, ${formatMacTrace(dhcpClientMac(m))}); ${this.who} ignores it`, null)
     }
     const type = dhcpMessageType(m)
     const serverOpt = m.options.find((o) => o.kind === 'server-id')
@@ -284,7 +286,7 @@ export class DhcpClient implements DhcpClientPort {
       this.init()
       return
     }
-    this.stack.drop('not-for-me', this.iface, frame, `${this.who}'s DHCP client is ${st} and ignores this DHCP${type === null ? ' message' : ` message type ${type}`}`, null)
+    this.stack.drop('not-for-me', this.iface, frame, () => `${this.who}'s DHCP client is ${st} and ignores this DHCP${type === null ? ' message' : ` message type ${type}`}`, null)
   }
 
   // -------------------------------------------------------------------------------------------

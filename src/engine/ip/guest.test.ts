@@ -5,7 +5,7 @@ import {DHCPACK, DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DhcpServer} from '../dhcp
 import type {DhcpServerConfig} from '../dhcp/server.js'
 import {StepLog} from '../observe.js'
 import {TestLink} from '../testing/link.js'
-import {dhcpOf, ethOf, hostInterface, icmpOf, ip, ipOf, summary, tcpOf, vmConfig} from '../testing/stacks.js'
+import {defaultSwitchScope, dhcpOf, ethOf, hostInterface, icmpOf, ip, ipOf, summary, tcpOf, vmConfig} from '../testing/stacks.js'
 import {dhcpMessageType, formatIpv4, isLinkLocal, MAC_BROADCAST} from '../wire/index.js'
 import {APIPA_RETRY_MS, apipaAddress} from './dhcp-client.js'
 import {createGuestStack, GuestStack} from './guest.js'
@@ -16,22 +16,6 @@ const HOST_MAC = 0x00155d006a01
 const WEB_MAC = 0x00155d001701
 const DB_MAC = 0x00155d001702
 const DS = 'vEthernet (Default Switch)'
-
-function defaultSwitchScope(over: Partial<DhcpServerConfig> = {}): DhcpServerConfig {
-  return {
-    prefix: {address: ip('172.20.16.0'), length: 20},
-    rangeStart: ip('172.20.16.2'),
-    rangeEnd: ip('172.20.31.254'),
-    leaseSeconds: 86_400,
-    serverAddress: ip('172.20.16.1'),
-    serverMac: HOST_MAC,
-    router: ip('172.20.16.1'),
-    dns: [ip('172.20.16.1')],
-    place: {kind: 'host', name: DS},
-    ref: 'vswitch Default Switch.dhcp',
-    ...over,
-  }
-}
 
 /** The host's Default Switch vNIC (with its DHCP server) and guests on one link. */
 function defaultSwitchLab(guests: GuestStack[], scope: Partial<DhcpServerConfig> = {}, o: {server?: boolean} = {}) {
@@ -172,6 +156,11 @@ describe('GuestStack: DHCP', () => {
     assert.match(log.steps.find((s) => s.reason === 'no-answer')!.text, /APIPA address 169\.254\.\d+\.\d+\/16, derived from its MAC, as Windows does/)
     assert.equal(apipaAddress(WEB_MAC), apipa, 'deterministic')
     assert.notEqual(apipaAddress(DB_MAC), apipa)
+    // Over many MACs, every address lands in RFC 3927's 169.254.1.0-169.254.254.255.
+    for (let m = 0; m < 5000; m++) {
+      const a = apipaAddress(0x00155d000000 + m * 7919)
+      assert.ok(a >= ip('169.254.1.0') && a <= ip('169.254.254.255'), formatIpv4(a))
+    }
     // A DHCP server appears; the next DISCOVER (5 minutes on) finds it.
     host.attachDhcpServer(DS, server)
     sched.run({untilMs: 28_000 + APIPA_RETRY_MS + 1_000})
@@ -195,6 +184,22 @@ describe('GuestStack: DHCP', () => {
     assert.match(order[6], /ICMP echo request/)
     assert.match(order[7], /ICMP echo reply/)
     assert.ok(events.some((e) => e.kind === 'echo-reply' && e.from === ip('172.20.16.1')))
+  })
+
+  it('a lease from another network is refused with DHCPNAK when rebinding, and the guest starts over', () => {
+    const sched = new Scheduler(10_000)
+    const web = guest(sched, 'web', WEB_MAC)
+    const {link} = defaultSwitchLab([web])
+    const log = new StepLog()
+    web.stack.rec = log
+    // The VM was moved from a network whose server (192.168.50.1) gave it 192.168.50.10; T1 and T2 have passed.
+    web.importState({dhcp: {state: 'bound', address: '192.168.50.10', prefixLength: 24, router: null, dns: [], server: '192.168.50.1', leaseSeconds: 86_400, boundAtMs: 0, t1Ms: 5_000, t2Ms: 9_000, expiresAtMs: 86_400_000}, arp: {}})
+    assert.equal(formatIpv4(web.iface.primary), '192.168.50.10')
+    sched.run({untilMs: 20_000})
+    const kinds = link.frames.filter((f) => /DHCP/.test(summary(f.frame))).map((f) => summary(f.frame).replace(/^.*DHCP (\w+).*$/, '$1'))
+    assert.deepEqual(kinds.slice(0, 6), ['REQUEST', 'NAK', 'DISCOVER', 'OFFER', 'REQUEST', 'ACK'])
+    assert.ok(log.steps.some((s) => s.reason === 'dhcp-nak' && /refuses web's request \(DHCPNAK\)/.test(s.text)))
+    assert.equal(formatIpv4(web.iface.primary), '172.20.16.2')
   })
 
   it('exports and imports its lease: a later command resumes BOUND with the same timers', () => {

@@ -169,6 +169,14 @@ describe('IpStack: TCP', () => {
     assert.deepEqual(eventsA.map((e) => e.kind === 'tcp' && e.state), ['connected'])
     assert.deepEqual(eventsB.map((e) => e.kind === 'tcp' && e.state), ['accepted'])
     link.frames.length = 0
+    assert.equal(a.sendTcpData(ip('10.0.0.2'), 22, sport, new TextEncoder().encode('SSH-2.0-hvnet\r\n')), true)
+    sched.run()
+    const data = link.frames.map((f) => ({from: f.from, tcp: tcpOf(f.frame)}))
+    assert.deepEqual(data.map((s) => `${s.from} ${s.tcp.flags} ${s.tcp.payload.length}`), [`a/eth0 ${0x08 | TCP_ACK_FLAG} 15`, `b/eth0 ${TCP_ACK_FLAG} 0`])
+    assert.equal(data[1].tcp.ackNo, (data[0].tcp.seqNo + 15) >>> 0)
+    assert.deepEqual({...eventsB.at(-1)!, timeMs: 0}, {kind: 'tcp', timeMs: 0, state: 'data', local: ip('10.0.0.2'), localPort: 22, remote: ip('10.0.0.1'), remotePort: sport, bytes: 15})
+    eventsB.splice(1)
+    link.frames.length = 0
     a.closeTcp(ip('10.0.0.2'), 22, sport)
     sched.run()
     const close = link.frames.map((f) => ({from: f.from, tcp: tcpOf(f.frame)}))

@@ -20,6 +20,7 @@
 //
 // hvnet decisions (README "Guests and the host"):
 //   - Weak host receive: a packet for any of the stack's addresses is accepted on any interface.
+//     (Windows Vista+ defaults to the strong host model; hvnet does not model it, see README.)
 //   - Forwarding needs Forwarding enabled on both the ingress and the egress interface; a packet
 //     the NAT hook translates is routed whatever the setting (WinNAT does that itself).
 //   - Fragments are not reassembled: a fragment addressed to the stack is dropped `malformed`.
@@ -61,6 +62,7 @@ import {
   TCP_ACK_FLAG,
   TCP_FIN,
   TCP_MIN_HEADER_LEN,
+  TCP_PSH,
   TCP_RST,
   TCP_SYN,
   TcpPacket,
@@ -73,11 +75,13 @@ import {
   emitIpv4Header,
   emitTcp,
   emitUdp,
+  icmpv4BufferLen,
   formatIpProtocol,
   formatIpv4,
   formatMacTrace,
   formatTcpFlags,
   get16,
+  hex16,
   prefixMask,
   put16,
   put48,
@@ -157,12 +161,13 @@ export type StackEvent =
   | {
       readonly kind: 'tcp'
       readonly timeMs: TimeMs
-      /** connected: our SYN was answered (connectTcp); open: a probe's SYN was answered (sendTcpSyn); accepted: a listening port completed a handshake. */
-      readonly state: 'connected' | 'open' | 'refused' | 'accepted' | 'reset' | 'closed'
+      /** connected: our SYN was answered (connectTcp); open: a probe's SYN was answered (sendTcpSyn); accepted: a listening port completed a handshake; data: bytes arrived (`bytes`). */
+      readonly state: 'connected' | 'open' | 'refused' | 'accepted' | 'reset' | 'closed' | 'data'
       readonly local: Ipv4Address
       readonly localPort: number
       readonly remote: Ipv4Address
       readonly remotePort: number
+      readonly bytes?: number
     }
   /** A packet this stack originated could not leave: no route, no address, or ARP gave up. */
   | {readonly kind: 'send-failed'; readonly timeMs: TimeMs; readonly reason: 'no-route' | 'arp-unresolved' | 'no-address'; readonly dst: Ipv4Address}
@@ -369,6 +374,15 @@ export class IpStack {
     return this.openTcp(dst, dstPort, o, true)
   }
 
+  /** Sends `payload` (PSH, ACK) on an established connection; false when there is none. The peer acknowledges it. */
+  sendTcpData(remote: Ipv4Address, remotePort: number, localPort: number, payload: Uint8Array): boolean {
+    const c = this.conns.get(connKey(remote, remotePort, localPort))
+    if (c === undefined || c.state !== 'established') return false
+    this.sendSegment(c, TCP_PSH | TCP_ACK_FLAG, payload)
+    c.sndNxt = (c.sndNxt + payload.length) >>> 0
+    return true
+  }
+
   /** Closes an established connection with FIN. */
   closeTcp(remote: Ipv4Address, remotePort: number, localPort: number): void {
     const c = this.conns.get(connKey(remote, remotePort, localPort))
@@ -399,8 +413,9 @@ export class IpStack {
     const r = this.routeFor(dst, o.via ?? null)
     const local = r === null ? 0 : r.iface.sourceFor(r.nextHop)
     const c: TcpConn = {state: 'syn-sent', local, localPort: srcPort, remote: dst, remotePort: dstPort, sndNxt: isn(local, srcPort, dst, dstPort), rcvNxt: 0, probe}
-    this.conns.set(connKey(dst, dstPort, srcPort), c)
-    this.sendSegment(c, TCP_SYN, EMPTY, o.via ?? null)
+    const key = connKey(dst, dstPort, srcPort)
+    this.conns.set(key, c)
+    if (!this.sendSegment(c, TCP_SYN, EMPTY, o.via ?? null)) this.conns.delete(key)
     c.sndNxt = (c.sndNxt + 1) >>> 0
     return srcPort
   }
@@ -412,16 +427,19 @@ export class IpStack {
   }
 
   private sendIcmp(dst: Ipv4Address, icmp: Icmpv4Repr, o: {ttl?: number; via?: string; src?: Ipv4Address} = {}): void {
-    const len = icmpLen(icmp)
+    const len = icmpv4BufferLen(icmp)
     const packet = this.packet(dst, IPPROTO_ICMP, len, o.ttl, o.via, (buf, off) => emitIcmpv4(icmp, new Icmpv4Packet(buf, off, len)), o.src)
     if (packet !== null) this.output(packet, o.via ?? null)
   }
 
-  private sendSegment(c: TcpConn, flags: number, payload: Uint8Array, via: string | null = null): void {
+  /** False when the segment could not be built (no route, no address: a `send-failed` event says which). */
+  private sendSegment(c: TcpConn, flags: number, payload: Uint8Array, via: string | null = null): boolean {
     const repr: TcpRepr = {srcPort: c.localPort, dstPort: c.remotePort, seqNo: c.sndNxt, ackNo: flags & TCP_ACK_FLAG ? c.rcvNxt : 0, flags, window: TCP_WINDOW, urgent: 0, options: flags & TCP_SYN ? [{kind: 'mss', mss: TCP_MSS}] : [], payload}
     const len = tcpBufferLen(repr)
     const packet = this.packet(c.remote, IPPROTO_TCP, len, undefined, via ?? undefined, (buf, off, src) => emitTcp(repr, new TcpPacket(buf, off, len), src, c.remote), c.local === 0 ? undefined : c.local)
-    if (packet !== null) this.output(packet, via)
+    if (packet === null) return false
+    this.output(packet, via)
+    return true
   }
 
   /**
@@ -439,7 +457,7 @@ export class IpStack {
         if (source === 0) return this.sendFailed('no-address', dst, `${this.options.who} cannot send to ${formatIpv4(dst)}: ${r.iface.alias} has no IPv4 address`)
       }
     }
-    const repr: Ipv4Repr = {src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: this.options.os === 'windows' ? false : protocol === IPPROTO_TCP, moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: l4Len}
+    const repr: Ipv4Repr = {src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: protocol === IPPROTO_TCP || (protocol === IPPROTO_UDP && this.options.os === 'linux'), moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: l4Len}
     const buf = new Uint8Array(IP_MIN_HEADER_LEN + l4Len)
     emitIpv4Header(repr, buf, 0)
     write(buf, IP_MIN_HEADER_LEN, source)
@@ -516,7 +534,7 @@ export class IpStack {
     if (l.kind === 'pending') {
       const p = iface.arp.pending.get(nextHop)!
       if (p.queue.length >= ARP_QUEUE_MAX) {
-        this.drop('arp-unresolved', iface, buf.subarray(0, ETH_HEADER_LEN + ipLen), `${this.options.who} already holds ${ARP_QUEUE_MAX} packets waiting for ${formatIpv4(nextHop)}'s MAC address; this one is dropped`, iface.ref)
+        this.drop('arp-unresolved', iface, buf.subarray(0, ETH_HEADER_LEN + ipLen), () => `${this.options.who} already holds ${ARP_QUEUE_MAX} packets waiting for ${formatIpv4(nextHop)}'s MAC address; this one is dropped`, iface.ref)
         return
       }
       p.queue.push(buf)
@@ -541,7 +559,7 @@ export class IpStack {
       put48(buf, 0, 0)
       put48(buf, 6, iface.mac)
       put16(buf, 12, ETHERTYPE_IPV4)
-      this.drop('arp-unresolved', iface, buf, `${this.options.who} sent ${ARP_TRIES} ARP requests for ${formatIpv4(target)} one second apart and got no reply, so it drops the packet waiting for it (${formatIpv4(target)} is down, absent, or not reachable from ${iface.alias})`, iface.ref)
+      this.drop('arp-unresolved', iface, buf, () => `${this.options.who} sent ${ARP_TRIES} ARP requests for ${formatIpv4(target)} one second apart and got no reply, so it drops the packet waiting for it (${formatIpv4(target)} is down, absent, or not reachable from ${iface.alias})`, iface.ref)
     }
     this.emit({kind: 'send-failed', timeMs: this.scheduler.now, reason: 'arp-unresolved', dst: target})
   }
@@ -581,15 +599,15 @@ export class IpStack {
     if (rec !== null) rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'received', reason: 'received', text: `${this.options.who} receives ${summarizeFrame(decodeFrame(frame))} on ${iface.alias}`, ref: iface.ref, frame})
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError) return this.malformed(iface, frame, eth)
-    if (eth.isTagged) return this.drop('not-for-me', iface, frame, `the frame carries an 802.1Q tag (VLAN ${eth.vid}) and ${this.options.who} has no VLAN interface for it, so the OS ignores it`, iface.ref)
+    if (eth.isTagged) return this.drop('not-for-me', iface, frame, () => `the frame carries an 802.1Q tag (VLAN ${eth.vid}) and ${this.options.who} has no VLAN interface for it, so the OS ignores it`, iface.ref)
     const dst = eth.dst
     if (dst !== iface.mac && dst !== MAC_BROADCAST) {
-      return this.drop('not-for-me', iface, frame, `the frame is addressed to ${formatMacTrace(dst)}, not to ${iface.alias}'s MAC ${formatMacTrace(iface.mac)}, so the adapter ignores it`, iface.ref)
+      return this.drop('not-for-me', iface, frame, () => `the frame is addressed to ${formatMacTrace(dst)}, not to ${iface.alias}'s MAC ${formatMacTrace(iface.mac)}, so the adapter ignores it`, iface.ref)
     }
     const type = eth.etherType
     if (type === ETHERTYPE_ARP) return this.arpInput(iface, frame, eth.payloadOffset)
     if (type === ETHERTYPE_IPV4) return this.ipInput(iface, frame, eth.payloadOffset)
-    this.drop('not-for-me', iface, frame, `${this.options.who} has no protocol for EtherType 0x${type.toString(16).padStart(4, '0')} and ignores the frame`, iface.ref)
+    this.drop('not-for-me', iface, frame, () => `${this.options.who} has no protocol for EtherType 0x${type.toString(16).padStart(4, '0')} and ignores the frame`, iface.ref)
   }
 
   private arpInput(iface: StackInterface, frame: Uint8Array, off: number): void {
@@ -621,23 +639,23 @@ export class IpStack {
     }
     if (op === ARP_OP_REPLY && mine) return
     if (op === ARP_OP_REQUEST) {
-      this.drop('not-for-me', iface, frame, `the ARP request asks for ${formatIpv4(targetIp)}, which is not an address of ${this.options.who} on ${iface.alias}, so it does not answer`, iface.ref)
+      this.drop('not-for-me', iface, frame, () => `the ARP request asks for ${formatIpv4(targetIp)}, which is not an address of ${this.options.who} on ${iface.alias}, so it does not answer`, iface.ref)
       return
     }
-    this.drop('not-for-me', iface, frame, `an ARP ${op === ARP_OP_REPLY ? 'reply' : `operation ${op}`} for ${formatIpv4(targetIp)}, not for ${this.options.who}`, iface.ref)
+    this.drop('not-for-me', iface, frame, () => `an ARP ${op === ARP_OP_REPLY ? 'reply' : `operation ${op}`} for ${formatIpv4(targetIp)}, not for ${this.options.who}`, iface.ref)
   }
 
   private ipInput(iface: StackInterface, frame: Uint8Array, off: number): void {
     const ip = Ipv4Packet.checked(frame, off, frame.length - off)
     if (ip instanceof WireError) return this.malformed(iface, frame, ip)
-    if (!ip.verifyChecksum()) return this.drop('bad-checksum', iface, frame, `the IPv4 header checksum 0x${ip.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${ip.computeChecksum().toString(16).padStart(4, '0')}); the packet is discarded`, null)
+    if (!ip.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => badChecksumText('IPv4 header', ip.checksum, ip.computeChecksum(), 'packet'), null)
     const dst = ip.dst
     if (ip.protocol === IPPROTO_UDP && ip.payloadLen >= 8 && !ip.moreFrags && ip.fragOffset === 0) {
       const port = get16(frame, ip.payloadOffset + 2)
       if (port === DHCP_CLIENT_PORT && iface.dhcpClient !== null && (dst === 0xffff_ffff || dst === iface.primary || iface.addresses.length === 0 || !this.isOwnAddress(dst))) {
         const u = UdpPacket.checked(frame, ip.payloadOffset, ip.payloadLen)
         if (u instanceof WireError) return this.malformed(iface, frame, u)
-        if (!u.verifyChecksum(ip.src, dst)) return this.drop('bad-checksum', iface, frame, 'the UDP checksum of a DHCP reply is wrong; the DHCP client discards it', null)
+        if (!u.verifyChecksum(ip.src, dst)) return this.drop('bad-checksum', iface, frame, () => 'the UDP checksum of a DHCP reply is wrong; the DHCP client discards it', null)
         iface.dhcpClient.input(frame, u.payload())
         return
       }
@@ -652,7 +670,7 @@ export class IpStack {
       this.local(iface, frame, packet, false)
       return
     }
-    if (dst >>> 28 === 0xe) return this.drop('not-for-me', iface, frame, `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
+    if (dst >>> 28 === 0xe) return this.drop('not-for-me', iface, frame, () => `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
     this.forward(iface, frame, ip)
   }
 
@@ -664,18 +682,18 @@ export class IpStack {
     const nat = this.options.nat
     const dst = ip.dst
     if (!this.options.router) {
-      return this.drop('not-for-me', ingress, frame, `the packet is for ${formatIpv4(dst)}, not for ${who} (${ingress.addresses.length === 0 ? 'no address yet' : formatIpv4(ingress.primary)}), and ${who} does not route (IP forwarding is off in the guest), so it is discarded`, ingress.ref)
+      return this.drop('not-for-me', ingress, frame, () => `the packet is for ${formatIpv4(dst)}, not for ${who} (${ingress.addresses.length === 0 ? 'no address yet' : formatIpv4(ingress.primary)}), and ${who} does not route (IP forwarding is off in the guest), so it is discarded`, ingress.ref)
     }
     const r = this.routeFor(dst, null)
     if (r === null) {
-      this.drop('no-route', ingress, frame, `${who} has no route to ${formatIpv4(dst)} (no connected network contains it and no interface has a default gateway)`, null)
+      this.drop('no-route', ingress, frame, () => `${who} has no route to ${formatIpv4(dst)} (no connected network contains it and no interface has a default gateway)`, null)
       return
     }
     const egress = r.iface
     const ipLen = ip.totalLen
     const ttl = ip.ttl
     if (ttl <= 1 && (nat !== null || (ingress.forwarding && egress.forwarding))) {
-      this.drop('ttl-exceeded', ingress, frame, `the packet's TTL is ${ttl}: ${who} may not route it on, and sends an ICMP time exceeded back to ${formatIpv4(ip.src)} from ${formatIpv4(ingress.sourceFor(ip.src))}`, null)
+      this.drop('ttl-exceeded', ingress, frame, () => `the packet's TTL is ${ttl}: ${who} may not route it on, and sends an ICMP time exceeded back to ${formatIpv4(ip.src)} from ${formatIpv4(ingress.sourceFor(ip.src))}`, null)
       this.icmpError(ingress, frame.subarray(ip.off, ip.off + ipLen), ICMP_TIME_EXCEEDED, 0, ingress.sourceFor(ip.src))
       return
     }
@@ -691,7 +709,7 @@ export class IpStack {
     if (verdict.kind === 'pass') {
       if (!ingress.forwarding || !egress.forwarding) {
         const off = !ingress.forwarding ? ingress : egress
-        return this.drop('host-forwarding-disabled', ingress, frame, forwardingOffText(who, ingress, egress, dst), `${off.ref}.forwarding`)
+        return this.drop('host-forwarding-disabled', ingress, frame, () => forwardingOffText(who, ingress, egress, dst), `${off.ref}.forwarding`)
       }
       if (ttl <= 1) return // unreachable: handled above
       this.routeOn(ingress, buf, ipLen, egress, r.nextHop, 'forwarded')
@@ -706,11 +724,11 @@ export class IpStack {
     const view = new Ipv4Packet(buf, ETH_HEADER_LEN, ipLen)
     const r = this.routeFor(view.dst, null)
     if (r === null) {
-      this.drop('no-route', ingress, buf, `after translation ${this.options.who} has no route to ${formatIpv4(view.dst)}`, null)
+      this.drop('no-route', ingress, buf, () => `after translation ${this.options.who} has no route to ${formatIpv4(view.dst)}`, null)
       return
     }
     if (view.ttl <= 1) {
-      this.drop('ttl-exceeded', ingress, buf, `the translated packet's TTL is ${view.ttl}: ${this.options.who} may not route it on`, null)
+      this.drop('ttl-exceeded', ingress, buf, () => `the translated packet's TTL is ${view.ttl}: ${this.options.who} may not route it on`, null)
       return
     }
     this.routeOn(ingress, buf, ipLen, r.iface, r.nextHop, 'translated')
@@ -724,6 +742,11 @@ export class IpStack {
     buf[o + IP_TTL] = ttl - 1
     put16(buf, o + IP_CHECKSUM, checksumAdjust(get16(buf, o + IP_CHECKSUM), oldWord, get16(buf, o + IP_TTL)))
     if (this.rec !== null) {
+      // The frame as it leaves, as far as known now: the destination MAC waits for ARP when not cached.
+      const known = egress.arp.lookup(nextHop, this.scheduler.now)
+      put48(buf, 0, known.kind === 'found' ? known.value : 0)
+      put48(buf, 6, egress.mac)
+      put16(buf, 12, ETHERTYPE_IPV4)
       const v = new Ipv4Packet(buf, o, ipLen)
       const via = nextHop === v.dst ? 'directly (on-link)' : `via the gateway ${formatIpv4(nextHop)}`
       const fwd = why === 'translated' ? 'the NAT translated it, so it is routed whatever the Forwarding setting' : `Forwarding is enabled on ${ingress.alias === egress.alias ? ingress.alias : `${ingress.alias} and ${egress.alias}`}`
@@ -744,7 +767,7 @@ export class IpStack {
     const ip = new Ipv4Packet(packet, 0, packet.length)
     const dst = ip.dst
     const broadcast = dst === 0xffff_ffff || iface.isDirectedBroadcast(dst)
-    if (ip.moreFrags || ip.fragOffset !== 0) return this.drop('malformed', iface, shown, `${this.options.who} received a fragment of ${formatIpv4(ip.src)}'s packet; hvnet does not reassemble fragments`, null)
+    if (ip.moreFrags || ip.fragOffset !== 0) return this.drop('malformed', iface, shown, () => `${this.options.who} received a fragment of ${formatIpv4(ip.src)}'s packet; hvnet does not reassemble fragments`, null)
     const nat = this.options.nat
     if (nat !== null && !broadcast) {
       const copy = packet.slice()
@@ -769,12 +792,12 @@ export class IpStack {
       case IPPROTO_UDP:
         return this.udpInput(iface, shown, ip, broadcast, fw)
       case IPPROTO_TCP:
-        if (broadcast) return this.drop('not-for-me', iface, shown, 'TCP is never sent to a broadcast address; ignored', null)
+        if (broadcast) return this.drop('not-for-me', iface, shown, () => 'TCP is never sent to a broadcast address; ignored', null)
         return this.tcpInput(iface, shown, ip, fw)
       default:
-        if (broadcast) return this.drop('not-for-me', iface, shown, `IP protocol ${formatIpProtocol(ip.protocol)} to a broadcast address; ignored`, null)
-        if (fw !== null) return this.firewallDrop(iface, shown, `${formatIpProtocol(ip.protocol)} from ${formatIpv4(ip.src)}`, fw.ref)
-        this.drop('closed-port', iface, shown, `${this.options.who} has no handler for IP protocol ${formatIpProtocol(ip.protocol)} and answers ICMP protocol unreachable`, null)
+        if (broadcast) return this.drop('not-for-me', iface, shown, () => `IP protocol ${formatIpProtocol(ip.protocol)} to a broadcast address; ignored`, null)
+        if (fw !== null) return this.firewallDrop(iface, shown, () => `${formatIpProtocol(ip.protocol)} from ${formatIpv4(ip.src)}`, fw.ref)
+        this.drop('closed-port', iface, shown, () => `${this.options.who} has no handler for IP protocol ${formatIpProtocol(ip.protocol)} and answers ICMP protocol unreachable`, null)
         this.icmpError(iface, packet, ICMP_DST_UNREACHABLE, 2, dst)
     }
   }
@@ -782,15 +805,15 @@ export class IpStack {
   private icmpInput(iface: StackInterface, frame: Uint8Array, ip: Ipv4Packet, broadcast: boolean, fw: StackFirewall | null): void {
     const icmp = Icmpv4Packet.checked(ip.buf, ip.payloadOffset, ip.payloadLen)
     if (icmp instanceof WireError) return this.malformed(iface, frame, icmp)
-    if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, `the ICMP checksum 0x${icmp.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${icmp.computeChecksum().toString(16).padStart(4, '0')}); the message is discarded`, null)
+    if (!icmp.verifyChecksum()) return this.drop('bad-checksum', iface, frame, () => badChecksumText('ICMP', icmp.checksum, icmp.computeChecksum(), 'message'), null)
     const now = this.scheduler.now
     const who = this.options.who
     const src = ip.src
     switch (icmp.type) {
       case ICMP_ECHO_REQUEST: {
-        if (broadcast) return this.drop('not-for-me', iface, frame, `${who} ignores echo requests sent to a broadcast address, as Windows and Linux do by default`, null)
+        if (broadcast) return this.drop('not-for-me', iface, frame, () => `${who} ignores echo requests sent to a broadcast address, as Windows and Linux do by default`, null)
         if (fw !== null && fw.blocksEcho) {
-          return this.drop('guest-firewall', iface, frame, `Windows Firewall in ${who} drops the echo request from ${formatIpv4(src)}: its default rules block inbound ICMPv4 echo. Fix: inside the guest run \`Enable-NetFirewallRule -Name FPS-ICMP4-ERQ-In\` (File and Printer Sharing (Echo Request - ICMPv4-In)), or \`hvnet vm set-guest VM --firewall off\``, fw.ref)
+          return this.drop('guest-firewall', iface, frame, () => `Windows Firewall in ${who} drops the echo request from ${formatIpv4(src)}: its default rules block inbound ICMPv4 echo. Fix: inside the guest run \`Enable-NetFirewallRule -Name FPS-ICMP4-ERQ-In\` (File and Printer Sharing (Echo Request - ICMPv4-In)), or \`hvnet vm set-guest VM --firewall off\``, fw.ref)
         }
         const reply: Icmpv4Repr = {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data().slice()}
         if (this.rec !== null) this.rec.step({timeMs: now, place: iface.place, action: 'answered', reason: 'echo-reply', text: `${who} answers the echo request from ${formatIpv4(src)} (id ${icmp.ident}, seq ${icmp.seqNo}) with an echo reply`, ref: iface.ref, frame})
@@ -820,7 +843,7 @@ export class IpStack {
         return
       }
       default:
-        this.drop('not-for-me', iface, frame, `${who} ignores ICMP type ${icmp.type}`, null)
+        this.drop('not-for-me', iface, frame, () => `${who} ignores ICMP type ${icmp.type}`, null)
     }
   }
 
@@ -829,7 +852,7 @@ export class IpStack {
     if (u instanceof WireError) return this.malformed(iface, frame, u)
     const src = ip.src
     const dst = ip.dst
-    if (!u.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, `the UDP checksum 0x${u.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${u.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the datagram is discarded`, null)
+    if (!u.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => badChecksumText('UDP', u.checksum, u.computeChecksum(src, dst), 'datagram'), null)
     const now = this.scheduler.now
     const who = this.options.who
     const port = u.dstPort
@@ -845,7 +868,7 @@ export class IpStack {
       if (port === DNS_PORT && !broadcast) {
         const query = u.payload()
         const q = parseDnsQuery(query)
-        if (typeof q === 'string') return this.drop('malformed', iface, frame, `${who}'s DNS server cannot read the query: ${q}`, null)
+        if (typeof q === 'string') return this.drop('malformed', iface, frame, () => `${who}'s DNS server cannot read the query: ${q}`, null)
         const resolve = this.options.resolve ?? (() => DEFAULT_DNS_ANSWER)
         const address = q.type === 1 && q.cls === 1 ? resolve(q.name) : null
         const nx = q.type === 1 && q.cls === 1 && address === null
@@ -861,12 +884,12 @@ export class IpStack {
       this.deliverUdp(iface, frame, src, sport, dst, port, u.payload().slice(), `the socket on udp/${port} that sent to ${formatIpv4(src)}`)
       return
     }
-    if (broadcast) return this.drop('closed-port', iface, frame, `nothing in ${who} listens on udp/${port}; a broadcast gets no ICMP error (RFC 1122)`, null)
-    if (fw !== null) return this.firewallDrop(iface, frame, `UDP from ${formatIpv4(src)}:${sport} to the closed port udp/${port}`, fw.ref)
+    if (broadcast) return this.drop('closed-port', iface, frame, () => `nothing in ${who} listens on udp/${port}; a broadcast gets no ICMP error (RFC 1122)`, null)
+    if (fw !== null) return this.firewallDrop(iface, frame, () => `UDP from ${formatIpv4(src)}:${sport} to the closed port udp/${port}`, fw.ref)
     if (this.options.closedUdp === 'silent') {
-      return this.drop('closed-port', iface, frame, `nothing on ${who} listens on udp/${port}, and Windows Firewall drops unsolicited inbound UDP without an ICMP port unreachable`, null)
+      return this.drop('closed-port', iface, frame, () => `nothing on ${who} listens on udp/${port}, and Windows Firewall drops unsolicited inbound UDP without an ICMP port unreachable`, null)
     }
-    this.drop('closed-port', iface, frame, `nothing in ${who} listens on udp/${port}: it answers ICMP port unreachable to ${formatIpv4(src)}`, null)
+    this.drop('closed-port', iface, frame, () => `nothing in ${who} listens on udp/${port}: it answers ICMP port unreachable to ${formatIpv4(src)}`, null)
     this.icmpError(iface, ip.buf.subarray(ip.off, ip.off + ip.totalLen), ICMP_DST_UNREACHABLE, 3, dst)
   }
 
@@ -885,7 +908,7 @@ export class IpStack {
     if (t instanceof WireError) return this.malformed(iface, frame, t)
     const src = ip.src
     const dst = ip.dst
-    if (!t.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, `the TCP checksum 0x${t.checksum.toString(16).padStart(4, '0')} is wrong (should be 0x${t.computeChecksum(src, dst).toString(16).padStart(4, '0')}); the segment is discarded`, null)
+    if (!t.verifyChecksum(src, dst)) return this.drop('bad-checksum', iface, frame, () => badChecksumText('TCP', t.checksum, t.computeChecksum(src, dst), 'segment'), null)
     const now = this.scheduler.now
     const who = this.options.who
     const flags = t.flags
@@ -957,7 +980,7 @@ export class IpStack {
       return
     }
     if (flags & TCP_RST) {
-      this.drop('closed-port', iface, frame, `a RST from ${formatIpv4(src)}:${sport} for no connection of ${who} is ignored (a reset is never answered)`, null)
+      this.drop('closed-port', iface, frame, () => `a RST from ${formatIpv4(src)}:${sport} for no connection of ${who} is ignored (a reset is never answered)`, null)
       return
     }
     if ((flags & (TCP_SYN | TCP_ACK_FLAG)) === TCP_SYN && this.tcpListen.has(dport)) {
@@ -968,7 +991,7 @@ export class IpStack {
       conn.sndNxt = (conn.sndNxt + 1) >>> 0
       return
     }
-    if (fw !== null && !this.tcpListen.has(dport)) return this.firewallDrop(iface, frame, `TCP ${formatTcpFlags(flags)} from ${formatIpv4(src)}:${sport} to the closed port tcp/${dport}`, fw.ref)
+    if (fw !== null && !this.tcpListen.has(dport)) return this.firewallDrop(iface, frame, () => `TCP ${formatTcpFlags(flags)} from ${formatIpv4(src)}:${sport} to the closed port tcp/${dport}`, fw.ref)
     this.tcpClosed(iface, frame, ip, false)
   }
 
@@ -998,6 +1021,7 @@ export class IpStack {
     }
     if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'delivered', reason: 'tcp-data', text: `${who} receives ${dataLen} bytes on tcp/${c.localPort} and acknowledges them`, ref: iface.ref, frame})
     this.sendSegment(c, TCP_ACK_FLAG, EMPTY)
+    this.emit({kind: 'tcp', timeMs: this.scheduler.now, state: 'data', local: c.local, localPort: c.localPort, remote: c.remote, remotePort: c.remotePort, bytes: dataLen})
   }
 
   /** RFC 9293 3.10.7.1: a closed port answers RST (never to a RST). */
@@ -1013,7 +1037,7 @@ export class IpStack {
       flags & TCP_ACK_FLAG
         ? {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: t.ackNo, ackNo: 0, flags: TCP_RST, window: 0, urgent: 0, options: [], payload: EMPTY}
         : {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: 0, ackNo: (t.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: EMPTY}
-    if (!afterNat) this.drop('closed-port', iface, frame, `nothing on ${this.options.who} listens on tcp/${t.dstPort}: it answers ${formatIpv4(src)} with a RST (connection refused)`, null)
+    if (!afterNat) this.drop('closed-port', iface, frame, () => `nothing on ${this.options.who} listens on tcp/${t.dstPort}: it answers ${formatIpv4(src)} with a RST (connection refused)`, null)
     else if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'answered', reason: 'closed-port', text: `${this.options.who} answers with a RST, as Windows does for a closed port`, ref: iface.ref, frame})
     const packet = this.packet(src, IPPROTO_TCP, TCP_MIN_HEADER_LEN, undefined, undefined, (buf, off) => emitTcp(rst, new TcpPacket(buf, off, TCP_MIN_HEADER_LEN), dst, src), dst)
     if (packet !== null) this.output(packet, null)
@@ -1037,7 +1061,7 @@ export class IpStack {
     const header: Ipv4Repr = {src: q.src, dst: q.dst, protocol: q.protocol, ttl: q.ttl, dscp: q.dscp, ecn: q.ecn, ident: q.ident, dontFrag: q.dontFrag, moreFrags: q.moreFrags, fragOffset: q.fragOffset, options: q.options().slice(), payloadLen: q.payloadLen}
     const repr: Icmpv4Repr = type === ICMP_TIME_EXCEEDED ? {kind: 'time-exceeded', code, quoted: {header, data}} : {kind: 'dst-unreachable', code, nextHopMtu: 0, quoted: {header, data}}
     // The quoted header is copied byte for byte, its checksum included.
-    const len = icmpLen(repr)
+    const len = icmpv4BufferLen(repr)
     const packet = this.packet(q.src, IPPROTO_ICMP, len, undefined, undefined, (buf, off) => {
       emitIcmpv4(repr, new Icmpv4Packet(buf, off, len))
       buf.set(invoking.subarray(0, q.headerLen), off + ICMP_HEADER_LEN)
@@ -1054,18 +1078,19 @@ export class IpStack {
   // -------------------------------------------------------------------------------------------
   // Drops and events
 
-  private firewallDrop(iface: StackInterface, frame: Uint8Array, what: string, ref: string): void {
+  private firewallDrop(iface: StackInterface, frame: Uint8Array, what: () => string, ref: string): void {
     const windows = this.options.os === 'windows'
-    this.drop('guest-firewall', iface, frame, `${windows ? 'Windows Firewall' : 'the firewall'} in ${this.options.who} silently drops ${what}: its default rules block unsolicited inbound traffic that no rule allows (no RST, no ICMP). Fix: allow the port inside the guest (${windows ? 'New-NetFirewallRule -Direction Inbound -LocalPort N -Protocol TCP -Action Allow' : 'firewall-cmd --add-port, ufw allow'}) and list it with \`hvnet vm set-guest VM --listen\`, or \`hvnet vm set-guest VM --firewall off\``, ref)
+    this.drop('guest-firewall', iface, frame, () => `${windows ? 'Windows Firewall' : 'the firewall'} in ${this.options.who} silently drops ${what()}: its default rules block unsolicited inbound traffic that no rule allows (no RST, no ICMP). Fix: allow the port inside the guest (${windows ? 'New-NetFirewallRule -Direction Inbound -LocalPort N -Protocol TCP -Action Allow' : 'firewall-cmd --add-port, ufw allow'}) and list it with \`hvnet vm set-guest VM --listen\`, or \`hvnet vm set-guest VM --firewall off\``, ref)
   }
 
   private malformed(iface: StackInterface, frame: Uint8Array, e: WireError): void {
-    this.drop('malformed', iface, frame, `${this.options.who} cannot read the frame (${e.layer} ${e.code} at byte ${e.offset}: ${e.message}) and discards it`, null)
+    this.drop('malformed', iface, frame, () => `${this.options.who} cannot read the frame (${e.layer} ${e.code} at byte ${e.offset}: ${e.message}) and discards it`, null)
   }
 
-  drop(reason: DropReason, iface: StackInterface, frame: Uint8Array, text: string, ref: string | null): void {
+  /** Counts the drop and, when recording, reports it; `text` is a thunk so nothing is formatted without a recorder. */
+  drop(reason: DropReason, iface: StackInterface, frame: Uint8Array, text: string | (() => string), ref: string | null): void {
     this.drops.count(reason)
-    if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'dropped', reason, text, ref: ref ?? iface.ref, frame})
+    if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'dropped', reason, text: typeof text === 'string' ? text : text(), ref: ref ?? iface.ref, frame})
   }
 
   emit(e: StackEvent): void {
@@ -1106,24 +1131,16 @@ export function isn(local: Ipv4Address, localPort: number, remote: Ipv4Address, 
   return h >>> 0
 }
 
+function badChecksumText(what: string, have: number, should: number, unit: string): string {
+  return `the ${what} checksum ${hex16(have)} is wrong (should be ${hex16(should)}); the ${unit} is discarded`
+}
+
 function onLink(iface: StackInterface, a: Ipv4Address): boolean {
   for (const x of iface.addresses) {
     const m = prefixMask(x.prefixLength)
     if (((x.address & m) >>> 0) === ((a & m) >>> 0)) return true
   }
   return false
-}
-
-function icmpLen(r: Icmpv4Repr): number {
-  switch (r.kind) {
-    case 'echo-request':
-    case 'echo-reply':
-    case 'other':
-      return ICMP_HEADER_LEN + r.data.length
-    case 'dst-unreachable':
-    case 'time-exceeded':
-      return ICMP_HEADER_LEN + IP_MIN_HEADER_LEN + r.quoted.header.options.length + r.quoted.data.length
-  }
 }
 
 /**

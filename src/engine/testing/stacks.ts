@@ -2,6 +2,7 @@
 // Builders go through encodeFrame; checkers through decodeFrame, which verifies every checksum
 // independently of the code that wrote it.
 import assert from 'node:assert/strict'
+import type {DhcpServerConfig} from '../dhcp/server.js'
 import type {GuestIpConfig, GuestOsConfig, HostInterfaceConfig, PortFeatures, VmAdapterConfig, VmConfig} from '../config.js'
 import type {Icmpv4Repr} from '../wire/icmpv4.js'
 import {
@@ -127,4 +128,21 @@ export function vmConfig(name: string, mac: Mac, o: {running?: boolean; ip?: Gue
 /** A host interface snapshot. */
 export function hostInterface(alias: string, mac: Mac, o: {addresses?: {address: Ipv4Address; prefixLength: number}[]; gateway?: Ipv4Address | null; forwarding?: boolean; dhcp?: boolean; ifIndex?: number} = {}): HostInterfaceConfig {
   return {alias, ifIndex: o.ifIndex ?? 24, macAddress: mac, attachment: {kind: 'vnic', switchId: 'sw', features: plainFeatures(`host ${alias}`)}, addresses: o.addresses ?? [], defaultGateway: o.gateway ?? null, dhcp: o.dhcp ?? false, forwarding: o.forwarding ?? false}
+}
+
+/** The Default Switch's DHCP scope as tests use it: 172.20.16.0/20, the host vNIC at .1 (router and DNS). */
+export function defaultSwitchScope(over: Partial<DhcpServerConfig> = {}): DhcpServerConfig {
+  return {
+    prefix: {address: ip('172.20.16.0'), length: 20},
+    rangeStart: ip('172.20.16.2'),
+    rangeEnd: ip('172.20.31.254'),
+    leaseSeconds: 86_400,
+    serverAddress: ip('172.20.16.1'),
+    serverMac: 0x00155d006a01,
+    router: ip('172.20.16.1'),
+    dns: [ip('172.20.16.1')],
+    place: {kind: 'host', name: 'vEthernet (Default Switch)'},
+    ref: 'vswitch Default Switch.dhcp',
+    ...over,
+  }
 }
