@@ -4,7 +4,9 @@ import type {NetworkConfig} from './config.js'
 import {buildNetwork} from './network.js'
 import {StepLog} from './observe.js'
 import {checkRuntimeState, invalidatedBy} from './runtime.js'
-import {eth, expectFrame, ip} from './testing/lan.js'
+import {eth, expectFrame, ip, ipv4} from './testing/lan.js'
+import {natConfig} from './testing/nat.js'
+import {decodeFrame} from './wire/index.js'
 import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
 import {HvnetError} from '../model/errors.js'
 
@@ -107,6 +109,39 @@ describe('buildNetwork', () => {
     net.host.ping(ip('1.1.1.1'))
     net.scheduler.run()
     assert.equal(replies(evs).length, 1)
+  })
+
+  it('a DHCP VM on the Default Switch reaches 8.8.8.8 through the ICS NAT and the wired LAN', () => {
+    const sw = {id: 'c08cb7b8', name: 'Default Switch', switchType: 'Internal' as const, netAdapterName: null, isDefaultSwitch: true}
+    const ics = natConfig({name: 'ICS', ics: true, internalPrefix: {address: ip('172.20.16.0'), length: 20}, ref: 'vswitch Default Switch.nat'})
+    const config: NetworkConfig = {
+      seed: 1,
+      switches: [sw],
+      vms: [vm('web', {mac: WEB_MAC, switchId: sw.id})],
+      hostInterfaces: [
+        {alias: 'Ethernet', ifIndex: 12, macAddress: ETH_MAC, attachment: {kind: 'physical', adapterName: 'Ethernet'}, addresses: [{address: ip('192.168.1.40'), prefixLength: 24}], defaultGateway: GW, dhcp: false, forwarding: false},
+        {alias: 'vEthernet (Default Switch)', ifIndex: 21, macAddress: 0x0015_5d01_0001, attachment: {kind: 'vnic', switchId: sw.id, features: portFeatures('host vEthernet (Default Switch)')}, addresses: [{address: ip('172.20.16.1'), prefixLength: 20}], defaultGateway: null, dhcp: false, forwarding: false},
+      ],
+      physicalAdapters: [lanAdapter()],
+      nats: [ics],
+      dhcpScopes: [{switchId: sw.id, prefix: {address: ip('172.20.16.0'), length: 20}, serverAddress: ip('172.20.16.1'), rangeStart: ip('172.20.16.2'), rangeEnd: ip('172.20.31.254'), leaseSeconds: 86400}],
+    }
+    const log = new StepLog()
+    const net = buildNetwork(config, null, {recorder: log})
+    const web = net.guest('web/Network Adapter')!
+    const evs = events(web)
+    web.ping(ip('8.8.8.8'))
+    net.scheduler.run({untilMs: 10_000})
+    assert.equal(web.iface.gateway, ip('172.20.16.1'))
+    const r = replies(evs)
+    assert.equal(r.length, 1, JSON.stringify(net.drops()))
+    assert.equal(r[0]!.from, ip('8.8.8.8'))
+    // On the LAN the packet comes from the host: its address and its MAC.
+    const out = log.steps.find((s) => s.place.kind === 'physical' && s.action === 'transmitted' && s.text.includes('onto the wire') && decodeFrame(s.frame).layers.some((l) => l.layer === 'icmpv4'))!
+    expectFrame(out.frame, eth({src: ETH_MAC}), ipv4({src: ip('192.168.1.40'), dst: ip('8.8.8.8')}))
+    const state = JSON.parse(JSON.stringify(net.exportState()))
+    assert.ok(state.nat !== null, 'the NAT session is in the runtime state')
+    assert.deepEqual(JSON.parse(JSON.stringify(buildNetwork(config, state, {recorder: null}).exportState().nat)), state.nat, 'and is restored')
   })
 
   it('names the object of a configuration that cannot run', () => {

@@ -10,6 +10,7 @@
 //     port, and each physical adapter not bound to a switch wired straight to its PhysicalLink;
 //   - one PhysicalLink (and the LAN beyond it) per physical adapter;
 //   - the DHCP scopes (the Default Switch's) served from the host's vNIC on their switch;
+//   - the NAT core for the NAT objects (WinNAT, the Default Switch's ICS) in the host stack;
 //   - one Scheduler, starting at the state's clock.
 //
 // Runtime state is gathered from the components (`exportState`) and restored into them at build
@@ -24,6 +25,7 @@ import {HostStack} from './ip/host.js'
 import type {HostSavedState} from './ip/host.js'
 import type {StackInterface} from './ip/stack.js'
 import {PhysicalLink} from './lan/link.js'
+import {NatCore} from './nat/index.js'
 import type {NatHook} from './nat-hook.js'
 import {DROP_REASONS} from './observe.js'
 import type {DropCounters, DropReason, FrameSink, Place, Recorder} from './observe.js'
@@ -40,9 +42,9 @@ export type StatefulNat = NatHook & {exportState?(): unknown; importState?(state
 export interface BuildOptions {
   readonly recorder: Recorder | null
   /**
-   * The NAT core (WinNAT objects and the Default Switch's ICS, e.g. `new NatCore(config.nats)`)
-   * plugged into the host stack; null or absent: no NAT. Its sessions are saved and restored with
-   * the runtime state when it has exportState/importState.
+   * The NAT plugged into the host stack. Absent: a NatCore for the configuration's NAT objects (WinNAT
+   * and the Default Switch's ICS), none when there are none; null: no NAT; or a hook of the caller's.
+   * Its sessions are saved and restored with the runtime state when it has exportState/importState.
    */
   readonly nat?: StatefulNat | null
 }
@@ -71,7 +73,7 @@ export class Network {
     clockMs: number,
   ) {
     this.scheduler = new Scheduler(clockMs)
-    this.nat = options.nat ?? null
+    this.nat = options.nat !== undefined ? options.nat : config.nats.length > 0 ? new NatCore(config.nats) : null
     this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
     this.host.stack.rec = options.recorder
   }
@@ -119,6 +121,7 @@ export class Network {
       if (l.lan?.dhcp != null) all.push(l.lan.dhcp.drops)
     }
     for (const d of this.dhcpServers.values()) all.push(d.drops)
+    if (this.nat instanceof NatCore) all.push(this.nat.drops)
     const out: Partial<Record<DropReason, number>> = {}
     for (const r of DROP_REASONS) {
       let n = 0
