@@ -78,6 +78,29 @@ describe('buildNetwork', () => {
     expectFrame(d.frame, eth({src: WEB_MAC}))
   })
 
+  it('port security with 1 MAC: NAT is the fix — a VM behind the Default Switch gets out where a bridged VM cannot', () => {
+    const base = externalLab(lanAdapter({portSecurityMaxMacs: 1}), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'}), vm('app', {mac: WEB_MAC + 1, switchId: 'def'})])
+    const config: NetworkConfig = {
+      ...base,
+      switches: [...base.switches, {id: 'def', name: 'Default Switch', switchType: 'Internal', netAdapterName: null, isDefaultSwitch: true}],
+      hostInterfaces: [
+        ...base.hostInterfaces,
+        {alias: 'vEthernet (Default Switch)', ifIndex: 21, macAddress: 0x0015_5d01_0001, attachment: {kind: 'vnic', switchId: 'def', features: portFeatures('host vEthernet (Default Switch)')}, addresses: [{address: ip('172.20.16.1'), prefixLength: 20}], defaultGateway: null, dhcp: false, forwarding: false},
+      ],
+      nats: [natConfig({name: 'ICS', ics: true, internalPrefix: {address: ip('172.20.16.0'), length: 20}, ref: 'vswitch Default Switch.nat'})],
+      dhcpScopes: [{switchId: 'def', prefix: {address: ip('172.20.16.0'), length: 20}, serverAddress: ip('172.20.16.1'), rangeStart: ip('172.20.16.2'), rangeEnd: ip('172.20.31.254'), leaseSeconds: 86400}],
+    }
+    const net = buildNetwork(config, null, {recorder: null})
+    const web = events(net.guest('web/Network Adapter')!)
+    const app = events(net.guest('app/Network Adapter')!)
+    net.guest('web/Network Adapter')!.ping(ip('8.8.8.8'))
+    net.guest('app/Network Adapter')!.ping(ip('8.8.8.8'))
+    net.scheduler.run({untilMs: 10_000})
+    assert.equal(replies(web).length, 0)
+    assert.equal(replies(app).length, 1, JSON.stringify(net.drops()))
+    assert.ok((net.drops()['port-security'] ?? 0) >= 1)
+  })
+
   it("a VM on a Wi-Fi External switch reaches the internet, its frames leaving with the adapter's MAC", () => {
     const log = new StepLog()
     const net = buildNetwork(externalLab(lanAdapter({name: 'Wi-Fi', kind: 'wireless', macAddress: WIFI_MAC}), [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})]), null, {recorder: log})
