@@ -4,7 +4,7 @@ import type {NetworkConfig} from './config.js'
 import {buildNetwork} from './network.js'
 import {StepLog} from './observe.js'
 import {checkRuntimeState, invalidatedBy} from './runtime.js'
-import {eth, expectFrame, ip, ipv4} from './testing/lan.js'
+import {Collector, arp, arpRequest, echoRequest, eth, expectFrame, icmp, ip, ipv4} from './testing/lan.js'
 import {natConfig} from './testing/nat.js'
 import {decodeFrame} from './wire/index.js'
 import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
@@ -113,6 +113,25 @@ describe('buildNetwork', () => {
     assert.ok(sent.length >= 2)
     for (const s of sent) expectFrame(s.frame, eth({src: WIFI_MAC}))
     assert.ok(log.steps.some((s) => s.action === 'transformed' && s.changes?.some((c) => c.field === 'ethernet.dst' && c.after === '00-15-5D-00-0A-01')))
+  })
+
+  it('a machine on the LAN reaches a VM bridged onto it, through a wired or a Wi-Fi External switch', () => {
+    for (const adapter of [lanAdapter(), lanAdapter({name: 'Wi-Fi', kind: 'wireless', macAddress: WIFI_MAC})]) {
+      const net = buildNetwork(externalLab(adapter, [vm('web', {mac: WEB_MAC, switchId: 'sw-ext', address: '192.168.1.50'})]), null, {recorder: null})
+      const lan = net.link(adapter.name)!.lan!
+      const got = new Collector(net.scheduler)
+      const laptop = {name: 'a laptop', address: ip('192.168.1.77'), mac: 0x0200_0000_0077, sink: got}
+      lan.attachDevice(laptop)
+      lan.sendFrom(laptop, arpRequest(laptop.mac, laptop.address, ip('192.168.1.50')))
+      net.scheduler.run({untilMs: 5})
+      const reply = got.frames.find((f) => f[12] === 0x08 && f[13] === 0x06)!
+      // Through the Wi-Fi bridge the VM's address resolves to the adapter's MAC (ARP proxying).
+      const vmMac = adapter.kind === 'wireless' ? WIFI_MAC : WEB_MAC
+      expectFrame(reply, arp({op: 2, senderIp: ip('192.168.1.50'), senderMac: vmMac}))
+      lan.sendFrom(laptop, echoRequest({srcMac: laptop.mac, dstMac: vmMac, src: laptop.address, dst: ip('192.168.1.50')}, 5, 1))
+      net.scheduler.run({untilMs: 10})
+      expectFrame(got.frames[got.frames.length - 1], eth({dst: laptop.mac, src: vmMac}), ipv4({src: ip('192.168.1.50'), ttl: 64}), icmp({kind: 'echo-reply', ident: 5}))
+    }
   })
 
   it('a stopped VM has a vm-off port and no stack; a host interface on an unbound adapter talks to the LAN directly', () => {

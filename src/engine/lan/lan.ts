@@ -1,7 +1,8 @@
 // The LAN beyond one physical adapter: a segment holding the gateway router (at the configured
 // gateway address, with a MAC derived from the lab's seed and the adapter's name) and its DHCP
-// server, and behind the router "the internet" (./internet.ts). No other host exists on the LAN:
-// an ARP request for any other address gets no answer, and the sender's own ARP gives up.
+// server, and behind the router "the internet" (./internet.ts). No other host exists on the LAN
+// unless a trace or a test attaches one (`attachDevice`): an ARP request for any other address gets
+// no answer, and the sender's own ARP gives up.
 //
 // The router (RFC 1812 in miniature): answers ARP for its address; answers ICMP echo, DNS on
 // UDP 53 (as the LAN's resolver), RST on every TCP port and ICMP port unreachable on other UDP
@@ -16,7 +17,7 @@
 import {LATENCY} from '../clock.js'
 import type {Scheduler} from '../clock.js'
 import type {Prefix} from '../config.js'
-import type {DropCounters, DropReason, Place, Recorder, StepAction} from '../observe.js'
+import type {DropCounters, DropReason, FrameSink, Place, Recorder, StepAction} from '../observe.js'
 import {seededBytes} from '../../model/seed.js'
 import type {DhcpServer} from '../dhcp/server.js'
 import {
@@ -56,6 +57,19 @@ import {reachability} from './internet.js'
 /** TTL of the packets the router and internet hosts send. */
 export const LAN_TTL = 64
 
+/**
+ * Another machine on the LAN, which a trace or a test speaks for (a colleague's laptop reaching a
+ * port forwarded to a VM): the LAN answers ARP for its address, as its OS would, and hands it every
+ * frame sent to its MAC and every broadcast. It sends with `Lan.sendFrom`.
+ */
+export interface LanDevice {
+  /** How steps name it: `192.168.1.77`, `the printer`. */
+  readonly name: string
+  readonly address: Ipv4Address
+  readonly mac: Mac
+  readonly sink: FrameSink
+}
+
 /** A locally administered unicast MAC derived from the seed and a label: stable for a lab. */
 export function derivedMac(seed: number, label: string): Mac {
   const b = seededBytes(seed, `lan-mac:${label}`, 6)
@@ -89,6 +103,7 @@ export class Lan {
   private readonly rec: Recorder | null
   private readonly drops: DropCounters
   private readonly toAdapter: (frame: Uint8Array) => void
+  private readonly devices: LanDevice[] = []
   private ident = 0
 
   constructor(private readonly options: LanOptions) {
@@ -113,18 +128,53 @@ export class Lan {
     return this.options.gateway
   }
 
-  /** A frame from the upstream switch port or access point, arriving now. The LAN owns `frame`. */
-  receive(frame: Uint8Array): void {
+  /** Puts another machine on the LAN. Throws a RangeError for an address off the LAN or taken. */
+  attachDevice(d: LanDevice): void {
+    if (!this.onLan(d.address) || d.address === this.gateway || this.deviceAt(d.address) !== null || d.mac === this.gatewayMac) {
+      throw new RangeError(`LAN ${this.place.name}: ${formatIpv4(d.address)} is off the LAN, the gateway's, or taken`)
+    }
+    this.devices.push(d)
+  }
+
+  /**
+   * A frame `device` sends now: LATENCY.lanMs later it reaches the gateway (addressed to it), the
+   * adapter (anything else) or both and the other devices (a broadcast). `frame` is not modified.
+   */
+  sendFrom(device: LanDevice, frame: Uint8Array): void {
+    const owned = frame.slice()
+    if (this.rec !== null) this.step('transmitted', 'lan-device', `${device.name} sends a frame on the LAN`, this.ref('network'), owned)
+    this.scheduler.after(LATENCY.lanMs, () => {
+      const eth = EthernetFrame.checked(owned, 0, owned.length)
+      if (eth instanceof WireError) return this.drop('malformed', owned, `a malformed frame from ${device.name} (${eth.code}: ${eth.message}) reaches no one`, null)
+      const dst = eth.dst
+      if (dst === this.gatewayMac) return this.receive(owned)
+      const other = this.deviceWith(dst)
+      if (other !== null) return this.toDevice(other, owned)
+      this.toAdapter(owned)
+      if (isMulticast(dst)) {
+        for (const d of this.devices) if (d !== device) d.sink.receive(owned)
+        this.receive(owned.slice(), device)
+      }
+    })
+  }
+
+  /** A frame from the upstream switch port or access point (or a device's broadcast), arriving now. The LAN owns `frame`. */
+  receive(frame: Uint8Array, fromDevice: LanDevice | null = null): void {
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError) return this.drop('malformed', frame, `a malformed frame on the LAN (${eth.code}: ${eth.message}) reaches no one`, null)
     if (eth.isTagged) {
       return this.drop('vlan-mismatch', frame, `the frame carries an 802.1Q tag for VLAN ${eth.vid}, but the upstream switch port is an access port for untagged frames, so it is dropped: a VM with a VLAN id on an External switch needs a trunk port upstream`, this.ref('network'))
     }
+    const dst = eth.dst
+    const group = isMulticast(dst)
+    if (this.devices.length > 0 && fromDevice === null) {
+      const device = this.deviceWith(dst)
+      if (device !== null) return this.toDevice(device, frame)
+      if (group) for (const d of this.devices) d.sink.receive(frame)
+    }
     const type = eth.etherType
     if (type === ETHERTYPE_ARP) return this.arp(frame, eth)
     if (type !== ETHERTYPE_IPV4) return this.drop('no-answer', frame, `nothing on the LAN speaks EtherType ${formatEtherType(type)}`, null)
-    const dst = eth.dst
-    const group = isMulticast(dst)
     if (!group && dst !== this.gatewayMac) {
       return this.drop('no-answer', frame, `no device on the LAN has MAC ${formatMacTrace(dst)} (only the gateway ${formatMacTrace(this.gatewayMac)} is there): the frame reaches no one`, this.ref('network'))
     }
@@ -154,6 +204,15 @@ export class Lan {
       ])
       if (this.rec !== null) this.step('received', 'arp-request', `the gateway receives "who has ${formatIpv4(gw)}? tell ${formatIpv4(arp.senderIp)}"`, this.ref('network.gateway'), frame)
       if (this.rec !== null) this.step('answered', 'arp-reply', `the gateway answers: ${formatIpv4(gw)} is at ${formatMacTrace(this.gatewayMac)}`, this.ref('network.gateway'), reply)
+      return this.send(reply, LATENCY.stackMs)
+    }
+    const device = arp.op === ARP_OP_REQUEST ? this.deviceAt(arp.targetIp) : null
+    if (device !== null) {
+      const reply = encodeFrame([
+        {layer: 'ethernet', repr: {dst: eth.src, src: device.mac, etherType: ETHERTYPE_ARP}},
+        {layer: 'arp', repr: {op: ARP_OP_REPLY, senderMac: device.mac, senderIp: device.address, targetMac: arp.senderMac, targetIp: arp.senderIp}},
+      ])
+      if (this.rec !== null) this.step('answered', 'arp-reply', `${device.name} answers: ${formatIpv4(device.address)} is at ${formatMacTrace(device.mac)}`, this.ref('network'), reply)
       return this.send(reply, LATENCY.stackMs)
     }
     if (arp.op === ARP_OP_REQUEST && arp.senderIp !== 0 && arp.senderIp !== arp.targetIp) {
@@ -252,9 +311,28 @@ export class Lan {
     }
   }
 
-  /** Towards the adapter: `delayMs` of processing, then the LAN's one-way latency. */
+  /** Onto the LAN: `delayMs` of processing, then the LAN's one-way latency to a device or the adapter. */
   private send(frame: Uint8Array, delayMs: number): void {
-    this.scheduler.after(delayMs + LATENCY.lanMs, () => this.toAdapter(frame))
+    this.scheduler.after(delayMs + LATENCY.lanMs, () => {
+      const device = this.devices.length === 0 ? null : this.deviceWith(new EthernetFrame(frame, 0, frame.length).dst)
+      if (device !== null) this.toDevice(device, frame)
+      else this.toAdapter(frame)
+    })
+  }
+
+  private toDevice(device: LanDevice, frame: Uint8Array): void {
+    if (this.rec !== null) this.step('delivered', 'lan-device', `${device.name} receives the frame`, this.ref('network'), frame)
+    device.sink.receive(frame)
+  }
+
+  private deviceAt(address: Ipv4Address): LanDevice | null {
+    for (const d of this.devices) if (d.address === address) return d
+    return null
+  }
+
+  private deviceWith(mac: Mac): LanDevice | null {
+    for (const d of this.devices) if (d.mac === mac) return d
+    return null
   }
 
   private onLan(a: Ipv4Address): boolean {

@@ -4,7 +4,7 @@ import {Scheduler} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arp, arpRequest, dhcpDiscover, dnsQuery, dnsReply, echoRequest, eth, expectFrame, icmp, ip, ipv4, tcp, tcpSyn, udp, udpDatagram, udpPayload} from '../testing/lan.js'
-import {ARP_OP_REPLY, IPPROTO_TCP, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast, pushVlan} from '../wire/index.js'
+import {ARP_OP_REPLY, IPPROTO_TCP, MAC_BROADCAST, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast, pushVlan} from '../wire/index.js'
 import {ipFrame, ipv4Header} from './answer.js'
 import {resolveA} from './internet.js'
 import {PhysicalLink} from './link.js'
@@ -167,6 +167,25 @@ describe('the LAN beyond a physical adapter', () => {
     assert.deepEqual(drops.map((d) => d.reason), ['no-answer', 'no-answer', 'vlan-mismatch'])
     assert.match(drops[0].text, /source 10\.0\.0\.5 is not on the LAN 192\.168\.1\.0\/24/)
     assert.match(drops[2].text, /VLAN 10.*trunk port upstream/)
+  })
+
+  it('a device a test attaches to the LAN answers ARP, receives its frames and reaches the gateway and the host', () => {
+    const {scheduler, link, host, gwMac, lan} = setup()
+    const dev = new Collector(scheduler)
+    const device = {name: '192.168.1.77', address: ip('192.168.1.77'), mac: 0x0200_0000_0077, sink: dev}
+    lan.attachDevice(device)
+    assert.throws(() => lan.attachDevice({...device, mac: 1}), /taken/)
+    link.receive(arpRequest(HOST_MAC, HOST_IP, device.address))
+    link.receive(echoRequest({srcMac: HOST_MAC, dstMac: device.mac, src: HOST_IP, dst: device.address}))
+    lan.sendFrom(device, echoRequest({srcMac: device.mac, dstMac: gwMac, src: device.address, dst: GW}))
+    lan.sendFrom(device, echoRequest({srcMac: device.mac, dstMac: HOST_MAC, src: device.address, dst: HOST_IP}, 9, 9))
+    scheduler.run()
+    expectFrame(only(host.frames.filter((f) => f[12] === 0x08 && f[13] === 0x06)), arp({op: ARP_OP_REPLY, senderIp: device.address, senderMac: device.mac}))
+    expectFrame(only(host.frames.filter((f) => f[12] === 0x08 && f[13] === 0x00)), eth({src: device.mac, dst: HOST_MAC}), icmp({kind: 'echo-request', ident: 9}))
+    assert.equal(dev.got.length, 3)
+    expectFrame(dev.frames[0], eth({dst: MAC_BROADCAST, src: HOST_MAC}), arp({targetIp: device.address}))
+    expectFrame(dev.frames[1], eth({dst: device.mac, src: HOST_MAC}), icmp({kind: 'echo-request'}))
+    expectFrame(dev.frames[2], eth({dst: device.mac, src: gwMac}), ipv4({src: GW}), icmp({kind: 'echo-reply'}))
   })
 
   it('TTL 1 through the gateway gets ICMP time exceeded from it', () => {
