@@ -189,6 +189,9 @@ describe('buildNetwork', () => {
   it('names the object of a configuration that cannot run', () => {
     const bad = externalLab(lanAdapter(), [vm('web', {mac: WEB_MAC, switchId: 'sw-gone', address: '192.168.1.50'})])
     assert.throws(() => buildNetwork(bad, null, {recorder: null}), (e: unknown) => e instanceof HvnetError && e.code === 'store-invalid' && /"Network Adapter" of VM "web".*sw-gone/.test(e.message))
+    const good = externalLab(lanAdapter(), [])
+    const twice = {...good, hostInterfaces: [...good.hostInterfaces, {...good.hostInterfaces[0], alias: 'Ethernet', attachment: {kind: 'physical' as const, adapterName: 'Ethernet'}}]}
+    assert.throws(() => buildNetwork(twice, null, {recorder: null}), (e: unknown) => e instanceof HvnetError && /"Ethernet" uses the physical adapter "Ethernet", which is already bound/.test(e.message))
   })
 
   it('serves the Default Switch scope from the host vNIC', () => {

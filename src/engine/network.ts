@@ -286,6 +286,9 @@ function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackI
   }
   const link = net.link(at.adapterName)
   if (link === null) throw new HvnetError('store-invalid', `The host interface "${h.alias}" is the physical adapter "${at.adapterName}", which does not exist.`, 'Run `hvnet host adapter list` to see the adapters, or `hvnet config reset --force` to start over.')
+  if (link.attached) {
+    throw new HvnetError('store-invalid', `The host interface "${h.alias}" uses the physical adapter "${link.name}", which is already bound to a virtual switch or to another host interface.`, 'An adapter bound to an External switch carries the host only through its vEthernet; run `hvnet config reset --force` to start over.')
+  }
   link.attach(iface)
   iface.sink = link
 }

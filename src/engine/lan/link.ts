@@ -101,6 +101,11 @@ export class PhysicalLink implements FrameSink {
     this.host = sink
   }
 
+  /** Whether something on the host side is attached. */
+  get attached(): boolean {
+    return this.host !== null
+  }
+
   /** A frame from the host side, leaving through the adapter now. `frame` is not modified. */
   receive(frame: Uint8Array): void {
     if (!this.adapter.up || this.lan === null) {
