@@ -6,6 +6,8 @@ import {StepLog} from './observe.js'
 import {checkRuntimeState, invalidatedBy} from './runtime.js'
 import {Collector, arp, arpRequest, echoRequest, eth, expectFrame, icmp, ip, ipv4} from './testing/lan.js'
 import {natConfig} from './testing/nat.js'
+import {dnsAnswerAddress, dnsQuery as dnsQueryMessage} from './ip/dns.js'
+import {resolveA} from './lan/internet.js'
 import {decodeFrame} from './wire/index.js'
 import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
 import {HvnetError} from '../model/errors.js'
@@ -181,6 +183,11 @@ describe('buildNetwork', () => {
     // On the LAN the packet comes from the host: its address and its MAC.
     const out = log.steps.find((s) => s.place.kind === 'physical' && s.action === 'transmitted' && s.text.includes('onto the wire') && decodeFrame(s.frame).layers.some((l) => l.layer === 'icmpv4'))!
     expectFrame(out.frame, eth({src: ETH_MAC}), ipv4({src: ip('192.168.1.40'), dst: ip('8.8.8.8')}))
+    // The ICS DNS proxy on the host vNIC answers from the internet's resolver.
+    web.sendUdp(ip('172.20.16.1'), 53, dnsQueryMessage(0x42, 'example.com'))
+    net.scheduler.run({untilMs: 11_000})
+    const dns = evs.find((e) => e.kind === 'udp' && e.srcPort === 53)
+    assert.ok(dns !== undefined && dns.kind === 'udp' && dnsAnswerAddress(dns.payload) === resolveA('example.com'), JSON.stringify(dns))
     const state = JSON.parse(JSON.stringify(net.exportState()))
     assert.ok(state.nat !== null, 'the NAT session is in the runtime state')
     assert.deepEqual(JSON.parse(JSON.stringify(buildNetwork(config, state, {recorder: null}).exportState().nat)), state.nat, 'and is restored')

@@ -24,6 +24,7 @@ import type {GuestSavedState} from './ip/guest.js'
 import {HostStack} from './ip/host.js'
 import type {HostSavedState} from './ip/host.js'
 import type {StackInterface} from './ip/stack.js'
+import {resolveA} from './lan/internet.js'
 import {PhysicalLink} from './lan/link.js'
 import {NatCore} from './nat/index.js'
 import type {NatHook} from './nat-hook.js'
@@ -74,7 +75,11 @@ export class Network {
   ) {
     this.scheduler = new Scheduler(clockMs)
     this.nat = options.nat !== undefined ? options.nat : config.nats.length > 0 ? new NatCore(config.nats) : null
-    this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
+    // The Default Switch's ICS runs a DNS proxy on the host (the scope hands out the vNIC as DNS
+    // server); it asks the internet's resolver. hvnet's host stack listens per stack, not per
+    // interface, so the host then answers DNS on its other addresses too.
+    const dnsProxy = config.dhcpScopes.length > 0
+    this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat, listen: dnsProxy ? [{protocol: 'udp', port: 53}] : [], resolve: resolveA})
     this.host.stack.rec = options.recorder
   }
 
@@ -244,7 +249,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
       },
       scheduler,
     )
-    iface.dhcpServer = server
+    net.host.attachDhcpServer(iface.alias, server)
     net.dhcpServers.set(scope.switchId, server)
   }
 
