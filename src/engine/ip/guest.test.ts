@@ -8,6 +8,7 @@ import {TestLink} from '../testing/link.js'
 import {defaultSwitchScope, dhcpOf, ethOf, hostInterface, icmpOf, ip, ipOf, summary, tcpOf, vmConfig} from '../testing/stacks.js'
 import {dhcpMessageType, formatIpv4, isLinkLocal, MAC_BROADCAST} from '../wire/index.js'
 import {APIPA_RETRY_MS, apipaAddress} from './dhcp-client.js'
+import {dnsAnswerAddress, dnsQuery} from './dns.js'
 import {createGuestStack, GuestStack} from './guest.js'
 import {HostStack} from './host.js'
 import type {StackEvent} from './stack.js'
@@ -200,6 +201,32 @@ describe('GuestStack: DHCP', () => {
     assert.deepEqual(kinds.slice(0, 6), ['REQUEST', 'NAK', 'DISCOVER', 'OFFER', 'REQUEST', 'ACK'])
     assert.ok(log.steps.some((s) => s.reason === 'dhcp-nak' && /refuses web's request \(DHCPNAK\)/.test(s.text)))
     assert.equal(formatIpv4(web.iface.primary), '172.20.16.2')
+  })
+
+  it('resolves names through the DNS server its lease names when the host runs a DNS proxy there; silence without one', () => {
+    const sched = new Scheduler()
+    const web = guest(sched, 'web', WEB_MAC)
+    const {host, link} = defaultSwitchLab([web])
+    host.attachDnsProxy(DS, (name) => (name === 'dns.google' ? ip('8.8.8.8') : null))
+    const answers: Uint8Array[] = []
+    web.on((e) => {
+      if (e.kind === 'udp' && e.srcPort === 53) answers.push(e.payload)
+    })
+    web.start()
+    sched.run({untilMs: 1_000})
+    const dns = web.dhcp!.lease()!.dns[0]
+    web.sendUdp(dns, 53, dnsQuery(1, 'dns.google'))
+    web.sendUdp(dns, 53, dnsQuery(2, 'nowhere.invalid'))
+    sched.run({untilMs: 2_000})
+    assert.equal(answers.length, 2)
+    assert.equal(dnsAnswerAddress(answers[0]), ip('8.8.8.8'))
+    assert.equal(answers[1][3] & 0xf, 3, 'NXDOMAIN')
+    host.interface(DS).dnsProxy = null
+    link.frames.length = 0
+    web.sendUdp(dns, 53, dnsQuery(3, 'dns.google'))
+    sched.run({untilMs: 3_000})
+    assert.equal(answers.length, 2)
+    assert.equal(link.from(DS).length, 0, 'the host stays silent on a closed UDP port')
   })
 
   it('exports and imports its lease: a later command resumes BOUND with the same timers', () => {

@@ -289,6 +289,26 @@ describe('HostStack: the NAT hook', () => {
     void vm
   })
 
+  it('an inbound packet the NAT rewrites (a static mapping, or a hairpin) is routed to its new destination with TTL decremented', () => {
+    const {sched, nat, router, inside, events} = natLab()
+    nat.inboundVerdict = (p) => {
+      if (p.protocol !== 17) return {kind: 'pass'}
+      p.dst = ip('192.168.0.10')
+      new UdpPacket(p.buf, p.payloadOffset, p.payloadLen).dstPort = 5353
+      refill(p)
+      return {kind: 'hairpin'}
+    }
+    router.sendUdp(ip('10.0.0.23'), 8053, new Uint8Array([1, 2, 3]), {srcPort: 4000})
+    sched.run()
+    const delivered = inside.from('vEthernet (NATSwitch)').find((f) => /UDP/.test(summary(f.frame)))!.frame
+    decoded(delivered)
+    assert.equal(formatIpv4(ipOf(delivered).dst), '192.168.0.10')
+    assert.equal(ipOf(delivered).ttl, 63)
+    // The VM does not listen on udp/5353: it answers port unreachable, which the host routes back out.
+    assert.ok(events.length === 0 || events.every((e) => e.kind !== 'udp'))
+    assert.ok(inside.from('web/Network Adapter').some((f) => /unreachable/.test(summary(f.frame))))
+  })
+
   it('the host sending to its own address reaches inbound with ingress null', () => {
     const {sched, nat, host} = natLab()
     host.connectTcp(ip('10.0.0.23'), 80)

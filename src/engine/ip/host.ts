@@ -19,7 +19,7 @@
 //   - An interface with DHCP enabled and no address runs the same DHCP client as a guest: on an
 //     Internal switch with no DHCP server it ends with an APIPA address (reference §1.3).
 //   - A DhcpServer attached to an interface (the Default Switch's ICS scope) answers the DHCP
-//     requests arriving there.
+//     requests arriving there; a DNS proxy attached to an interface answers udp/53 on its addresses.
 import type {Scheduler} from '../clock.js'
 import type {HostInterfaceConfig} from '../config.js'
 import type {DhcpServer} from '../dhcp/server.js'
@@ -84,6 +84,14 @@ export class HostStack {
 
   attachDhcpServer(alias: string, server: DhcpServer): void {
     this.interface(alias).dhcpServer = server
+  }
+
+  /**
+   * A DNS proxy on the interface's addresses (the Default Switch's ICS DNS proxy: the address DHCP
+   * gives VMs as their DNS server): udp/53 there is answered from `resolve` (null: NXDOMAIN).
+   */
+  attachDnsProxy(alias: string, resolve: (name: string) => Ipv4Address | null): void {
+    this.interface(alias).dnsProxy = resolve
   }
 
   on(listener: StackListener): () => void {

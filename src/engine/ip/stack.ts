@@ -211,6 +211,8 @@ export class StackInterface implements FrameSink {
   readonly arp = new ArpCache()
   dhcpServer: DhcpServer | null = null
   dhcpClient: DhcpClientPort | null = null
+  /** A DNS proxy on this interface's addresses (the Default Switch's ICS proxy): udp/53 answered from it. */
+  dnsProxy: ((name: string) => Ipv4Address | null) | null = null
   dns: readonly Ipv4Address[] = []
 
   constructor(
@@ -332,6 +334,12 @@ export class IpStack {
     }
     for (const i of this.interfaces) if (i.gateway !== null && i.addresses.length > 0) routes.push({network: 0, length: 0, ifIndex: i.index, gateway: i.gateway, metric: 1})
     this.routes.set(routes)
+  }
+
+  /** The interface holding address `a`, or null. */
+  ownerOf(a: Ipv4Address): StackInterface | null {
+    for (const i of this.interfaces) if (i.hasAddress(a)) return i
+    return null
   }
 
   isOwnAddress(a: Ipv4Address): boolean {
@@ -857,6 +865,10 @@ export class IpStack {
     const who = this.options.who
     const port = u.dstPort
     const sport = u.srcPort
+    if (port === DNS_PORT && !broadcast) {
+      const owner = this.ownerOf(dst)
+      if (owner !== null && owner.dnsProxy !== null) return this.answerDns(iface, frame, u.payload(), src, sport, dst, owner.dnsProxy, `the DNS proxy on ${owner.alias}`)
+    }
     if (this.udpListen.has(port)) {
       // Never echo to the echo port: two echo services would bounce a datagram forever.
       if (port === UDP_ECHO_PORT && !broadcast && sport !== UDP_ECHO_PORT) {
@@ -865,18 +877,7 @@ export class IpStack {
         this.sendUdpFrom(dst, port, src, sport, payload)
         return
       }
-      if (port === DNS_PORT && !broadcast) {
-        const query = u.payload()
-        const q = parseDnsQuery(query)
-        if (typeof q === 'string') return this.drop('malformed', iface, frame, () => `${who}'s DNS server cannot read the query: ${q}`, null)
-        const resolve = this.options.resolve ?? (() => DEFAULT_DNS_ANSWER)
-        const address = q.type === 1 && q.cls === 1 ? resolve(q.name) : null
-        const nx = q.type === 1 && q.cls === 1 && address === null
-        const answer = dnsAnswer(query, q, address, nx)
-        if (this.rec !== null) this.rec.step({timeMs: now, place: iface.place, action: 'answered', reason: 'dns-answer', text: `${who}'s DNS server on udp/53 answers ${formatIpv4(src)}: ${q.name} ${nx ? 'does not exist (NXDOMAIN)' : address === null ? `has no record of type ${q.type}` : `is ${formatIpv4(address)}`}`, ref: iface.ref, frame})
-        this.sendUdpFrom(dst, port, src, sport, answer)
-        return
-      }
+      if (port === DNS_PORT && !broadcast) return this.answerDns(iface, frame, u.payload(), src, sport, dst, this.options.resolve ?? (() => DEFAULT_DNS_ANSWER), `${who}'s DNS server on udp/53`)
       this.deliverUdp(iface, frame, src, sport, dst, port, u.payload().slice(), `an application listening on udp/${port}`)
       return
     }
@@ -891,6 +892,17 @@ export class IpStack {
     }
     this.drop('closed-port', iface, frame, () => `nothing in ${who} listens on udp/${port}: it answers ICMP port unreachable to ${formatIpv4(src)}`, null)
     this.icmpError(iface, ip.buf.subarray(ip.off, ip.off + ip.totalLen), ICMP_DST_UNREACHABLE, 3, dst)
+  }
+
+  /** A DNS query to udp/53 answered from `resolve` (RFC 1035), by `server` (for the step text). */
+  private answerDns(iface: StackInterface, frame: Uint8Array, query: Uint8Array, src: Ipv4Address, sport: number, dst: Ipv4Address, resolve: (name: string) => Ipv4Address | null, server: string): void {
+    const q = parseDnsQuery(query)
+    if (typeof q === 'string') return this.drop('malformed', iface, frame, () => `${server} cannot read the query: ${q}`, null)
+    const address = q.type === 1 && q.cls === 1 ? resolve(q.name) : null
+    const nx = q.type === 1 && q.cls === 1 && address === null
+    const answer = dnsAnswer(query, q, address, nx)
+    if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'answered', reason: 'dns-answer', text: `${server} answers ${formatIpv4(src)}: ${q.name} ${nx ? 'does not exist (NXDOMAIN)' : address === null ? `has no record of type ${q.type}` : `is ${formatIpv4(address)}`}`, ref: iface.ref, frame})
+    this.sendUdpFrom(dst, DNS_PORT, src, sport, answer)
   }
 
   private deliverUdp(iface: StackInterface, frame: Uint8Array, src: Ipv4Address, sport: number, dst: Ipv4Address, port: number, payload: Uint8Array, to: string): void {
