@@ -9,7 +9,8 @@
 //   - the host IP stack with one interface per host interface: `vEthernet (...)` behind its switch
 //     port, and each physical adapter not bound to a switch wired straight to its PhysicalLink;
 //   - one PhysicalLink (and the LAN beyond it) per physical adapter;
-//   - the DHCP scopes (the Default Switch's) served from the host's vNIC on their switch;
+//   - the DHCP scopes (the Default Switch's) served from the host's vNIC on their switch, with
+//     ICS's DNS proxy there answering from the internet's resolver;
 //   - the NAT core for the NAT objects (WinNAT, the Default Switch's ICS) in the host stack;
 //   - one Scheduler, starting at the state's clock.
 //
@@ -75,11 +76,7 @@ export class Network {
   ) {
     this.scheduler = new Scheduler(clockMs)
     this.nat = options.nat !== undefined ? options.nat : config.nats.length > 0 ? new NatCore(config.nats) : null
-    // The Default Switch's ICS runs a DNS proxy on the host (the scope hands out the vNIC as DNS
-    // server); it asks the internet's resolver. hvnet's host stack listens per stack, not per
-    // interface, so the host then answers DNS on its other addresses too.
-    const dnsProxy = config.dhcpScopes.length > 0
-    this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat, listen: dnsProxy ? [{protocol: 'udp', port: 53}] : [], resolve: resolveA})
+    this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
     this.host.stack.rec = options.recorder
   }
 
@@ -250,6 +247,8 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
       scheduler,
     )
     net.host.attachDhcpServer(iface.alias, server)
+    // ICS's DNS proxy: the DNS server the scope hands out, asking the internet's resolver.
+    net.host.attachDnsProxy(iface.alias, resolveA)
     net.dhcpServers.set(scope.switchId, server)
   }
 
