@@ -231,6 +231,15 @@ describe('NAT: TCP', () => {
     ])
   })
 
+  it('a new SYN on a closing session opens it again', () => {
+    const nat = new NatCore([natConfig()])
+    nat.outbound(tcpPacket('192.168.0.10', 50000, '1.2.3.4', 22, SYN), IN, EGRESS, 0, null)
+    nat.inbound(tcpPacket('1.2.3.4', 22, '10.0.0.23', 50000, RST | ACK), OUT, 1, null)
+    assert.equal(nat.sessions(1)[0].state, 'closing')
+    nat.outbound(tcpPacket('192.168.0.10', 50000, '1.2.3.4', 22, SYN), IN, EGRESS, 2, null)
+    assert.equal(nat.sessions(2)[0].state, 'opening')
+  })
+
   it('an RST moves an established session to the transient timeout', () => {
     const nat = new NatCore([natConfig()])
     nat.outbound(tcpPacket('192.168.0.10', 50000, '1.2.3.4', 22, SYN), IN, EGRESS, 0, null)
@@ -415,6 +424,23 @@ describe('NAT: ICMP errors (RFC 5508)', () => {
     assert.equal(kind(nat.outbound(stray, IN, EGRESS, 1, null)), 'nat-no-mapping')
   })
 
+  it('carries a VM\'s error about a hairpinned flow back to the VM that sent it', () => {
+    const nat = new NatCore([natConfig({staticMappings: [staticMapping(0, 'udp', 5353, '192.168.0.20')]})])
+    const sent = udpPacket('192.168.0.10', 50500, '10.0.0.23', 5353)
+    const original = sent.slice()
+    assert.equal(kind(nat.inbound(sent, IN, 0, null)), 'hairpin')
+    const err = icmpErrorPacket('dst-unreachable', 3, '192.168.0.20', '10.0.0.23', sent)
+    assert.equal(kind(nat.inbound(err, IN, 1, null)), 'hairpin')
+    checked(err)
+    assert.equal(formatIpv4(new Ipv4Packet(err, 0, err.length).src), '10.0.0.23')
+    assert.equal(formatIpv4(new Ipv4Packet(err, 0, err.length).dst), '192.168.0.10')
+    assert.deepEqual(err.subarray(28), original)
+    // A VM's error about the host's own packet stays the host's.
+    const own = icmpErrorPacket('dst-unreachable', 3, '192.168.0.20', '10.0.0.23', udpPacket('10.0.0.23', 53, '192.168.0.20', 5000))
+    assert.equal(kind(nat.inbound(own, IN, 2, null)), 'pass')
+    assert.equal(nat.drops.get('nat-no-mapping'), 0)
+  })
+
   it('passes an error about the host\'s own traffic', () => {
     const nat = new NatCore([natConfig()])
     const err = icmpErrorPacket('dst-unreachable', 3, '8.8.8.8', '10.0.0.23', udpPacket('10.0.0.23', 50000, '8.8.8.8', 53))
@@ -435,6 +461,20 @@ describe('NAT: the port pool', () => {
     nat.tick(120_000)
     assert.equal(nat.poolUse()[0].inUse, 0)
     assert.equal(kind(nat.outbound(udpPacket('192.168.0.10', 1002, '8.8.8.8', 53), IN, EGRESS, 120_000, null)), 'translated')
+  })
+
+  it('tries several external addresses in ExternalAddressID order: the first with the port free, then the first with any', () => {
+    const nat = new NatCore([natConfig({externalAddresses: [externalAddress(0, '10.0.0.50', 50000, 50000), externalAddress(1, '10.0.0.51', 50000, 50001)]})])
+    const a = udpPacket('192.168.0.10', 50000, '8.8.8.8', 53)
+    const b = udpPacket('192.168.0.11', 50000, '8.8.8.8', 53)
+    const c = udpPacket('192.168.0.12', 50000, '8.8.8.8', 53)
+    const d = udpPacket('192.168.0.13', 50000, '8.8.8.8', 53)
+    for (const p of [a, b, c]) assert.equal(kind(nat.outbound(p, IN, EGRESS, 0, null)), 'translated')
+    assert.deepEqual([a, b, c].map((p) => ends(p).src), ['10.0.0.50:50000', '10.0.0.51:50000', '10.0.0.51:50001'])
+    assert.equal(kind(nat.outbound(d, IN, EGRESS, 0, null)), 'nat-port-exhausted')
+    const back = udpPacket('8.8.8.8', 53, '10.0.0.51', 50001)
+    nat.inbound(back, OUT, 1, null)
+    assert.equal(ends(back).dst, '192.168.0.12:50000')
   })
 
   it('reports the default range 49152-65535 on the egress address', () => {
@@ -554,6 +594,12 @@ describe('NAT: state and determinism', () => {
     a.outbound(n1, IN, EGRESS, 26_000, null)
     b.outbound(n2, IN, EGRESS, 26_000, null)
     assert.deepEqual(n1, n2)
+    // Without nextIds, ids continue after the highest imported one; sessions of unknown NATs are left out.
+    const c = new NatCore([natConfig({staticMappings: [staticMapping(0, 'tcp', 8080, '192.168.0.20', 80)]})])
+    c.importState({...json, nextIds: {}, sessions: [...json.sessions, {...json.sessions[0], nat: 'Gone'}]})
+    assert.equal(c.sessionCount, json.sessions.length)
+    c.outbound(udpPacket('192.168.0.99', 50000, '9.9.9.9', 53), IN, EGRESS, 26_000, null)
+    assert.equal(Math.max(...c.sessions(26_000).map((x) => x.id)), Math.max(...json.sessions.map((x: {id: number}) => x.id)) + 1)
     assert.throws(() => b.importState({version: 2}), /version/)
     assert.throws(() => b.importState({version: 1, nextIds: {}, sessions: [{nat: 'MyNAT', protocol: 6}]}), /internalSource/)
   })

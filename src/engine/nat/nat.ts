@@ -19,7 +19,7 @@
 // Choices where WinNAT's behaviour is not documented are marked "Choice:" below.
 
 import type {TimeMs} from '../clock.js'
-import type {NatConfig, NatStaticMapping} from '../config.js'
+import type {NatConfig, NatExternalAddress, NatStaticMapping} from '../config.js'
 import type {NatEgress, NatHook, NatVerdict} from '../nat-hook.js'
 import {DropCounters} from '../observe.js'
 import type {FieldChange, Recorder} from '../observe.js'
@@ -132,6 +132,8 @@ interface NatObject {
   readonly tcpEif: boolean
   readonly udpEif: boolean
   readonly statics: readonly NatStaticMapping[]
+  /** Add-NetNatExternalAddress entries in ExternalAddressID order. */
+  readonly externals: readonly NatExternalAddress[]
   nextId: number
 }
 
@@ -149,6 +151,7 @@ function compile(cfg: NatConfig, nextId: number): NatObject {
     tcpEif: cfg.tcpFilteringBehavior === 'EndpointIndependentFiltering',
     udpEif: cfg.udpFilteringBehavior === 'EndpointIndependentFiltering',
     statics: cfg.staticMappings,
+    externals: [...cfg.externalAddresses].sort((a, b) => a.id - b.id),
     nextId,
   }
 }
@@ -285,7 +288,7 @@ export class NatCore implements NatHook {
       // Choice: no reassembly; a later fragment carries no port to find its session by.
       return this.drop('nat-no-mapping', `${o.cfg.name} does not translate IP fragments after the first (hvnet's NAT does not reassemble)`, o.cfg.ref)
     }
-    if (egress.address === 0 && o.cfg.externalAddresses.length === 0) {
+    if (egress.address === 0 && o.externals.length === 0) {
       return this.drop('nat-no-mapping', `${o.cfg.name} has no address to translate to: ${egress.alias} has no IPv4 address and the NAT no external address`, o.cfg.ref)
     }
     const proto = p[9]
@@ -312,28 +315,7 @@ export class NatCore implements NatHook {
     if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], true, now)
     else this.setExpiry(s, now + o.udpMs)
     const before = rec === null ? null : p.slice(0, total)
-    const extAddr = t.sExtAddr(s)
-    const extPort = t.sExtPort(s)
-    // RFC 1624: the one's-complement difference of the new source, added to each checksum covering it.
-    const d = sumDelta32(src, extAddr)
-    const ic = (p[10] << 8) | p[11]
-    const ipSum = addToChecksum(ic, d)
-    p[10] = ipSum >>> 8
-    p[11] = ipSum
-    const cs = hl + (proto === PROTO_UDP ? 6 : 16)
-    let c = (p[cs] << 8) | p[cs + 1]
-    if (proto === PROTO_TCP || c !== 0) {
-      c = addToChecksum(c, d + (~sport & 0xffff) + extPort)
-      if (c === 0 && proto === PROTO_UDP) c = 0xffff
-      p[cs] = c >>> 8
-      p[cs + 1] = c
-    }
-    p[12] = extAddr >>> 24
-    p[13] = extAddr >>> 16
-    p[14] = extAddr >>> 8
-    p[15] = extAddr
-    p[hl] = extPort >>> 8
-    p[hl + 1] = extPort
+    this.rewriteL4(p, hl, proto, t.sExtAddr(s), t.sExtPort(s), dst, dport)
     if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
     return TRANSLATED
   }
@@ -355,33 +337,36 @@ export class NatCore implements NatHook {
     }
     // Choice: a later fragment addressed to the host is the host's to reassemble.
     if (fragment) return PASS
-    if (proto === PROTO_UDP || proto === PROTO_TCP) {
-      if (total - hl < (proto === PROTO_UDP ? 8 : 20)) return PASS
-      const sport = (p[hl] << 8) | p[hl + 1]
-      const dport = (p[hl + 2] << 8) | p[hl + 3]
-      const t = this.t
-      let s = this.liveExt(proto, dst, dport, src, sport, now)
-      let created = false
-      if (s < 0) {
-        s = this.claim(proto, dst, dport, src, sport, now)
-        if (s === FILTERED) return this.drop('nat-filtered', this.filteredText, this.filteredRef)
-        if (s === NONE) return this.notMapped(proto, dst, dport, src, sport)
-        created = true
-      }
-      const o = this.objects[t.sNat(s)]
-      if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], false, now)
-      else if (created || o.udpInboundRefresh) this.setExpiry(s, now + o.udpMs)
-      const before = rec === null ? null : p.slice(0, total)
-      this.rewriteL4(p, hl, proto, t.sInDstAddr(s), t.sInDstPort(s), t.sIntAddr(s), t.sIntPort(s))
-      if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
-      return TRANSLATED
-    }
+    if (proto === PROTO_UDP || proto === PROTO_TCP) return this.inboundL4(p, hl, total, proto, src, dst, now, rec)
     if (proto === PROTO_ICMP && total - hl >= 8) {
       const type = p[hl]
       if (type === ICMP_ECHO_REPLY) return this.inboundEchoReply(p, hl, total, src, dst, now, rec)
       if (type === ICMP_DST_UNREACHABLE || type === ICMP_TIME_EXCEEDED) return this.icmpError(p, hl, total, true, now, rec)
     }
     return PASS
+  }
+
+  /** A TCP/UDP packet from outside to a host address: a session's reply, or one a mapping admits. */
+  private inboundL4(p: Uint8Array, hl: number, total: number, proto: number, src: number, dst: number, now: number, rec: Recorder | null): NatVerdict {
+    if (total - hl < (proto === PROTO_UDP ? 8 : 20)) return PASS
+    const sport = (p[hl] << 8) | p[hl + 1]
+    const dport = (p[hl + 2] << 8) | p[hl + 3]
+    const t = this.t
+    let s = this.liveExt(proto, dst, dport, src, sport, now)
+    let created = false
+    if (s < 0) {
+      s = this.claim(proto, dst, dport, src, sport, now)
+      if (s === FILTERED) return this.drop('nat-filtered', this.filteredText, this.filteredRef)
+      if (s === NONE) return this.notMapped(proto, dst, dport, src, sport)
+      created = true
+    }
+    const o = this.objects[t.sNat(s)]
+    if (proto === PROTO_TCP) this.tcpSeen(s, p[hl + 13], false, now)
+    else if (created || o.udpInboundRefresh) this.setExpiry(s, now + o.udpMs)
+    const before = rec === null ? null : p.slice(0, total)
+    this.rewriteL4(p, hl, proto, t.sInDstAddr(s), t.sInDstPort(s), t.sIntAddr(s), t.sIntPort(s))
+    if (before !== null && rec !== null) this.record(rec, now, o, before, p, hl, total, this.sessionRef(s, created))
+    return TRANSLATED
   }
 
   /**
@@ -523,6 +508,7 @@ export class NatCore implements NatHook {
       const s = t.addSession(m, parseIpv4Address(r.externalDestination) as number, r.externalDestinationPort, parseIpv4Address(r.internalDestination) as number, r.internalDestinationPort, r.creationTime, r.id)
       t.setState(s, r.tcpState)
       this.setExpiry(s, r.expiresAt)
+      if (o.nextId <= r.id) o.nextId = r.id + 1
     }
   }
 
@@ -669,12 +655,12 @@ export class NatCore implements NatHook {
       for (let i = 0; i < o.statics.length; i++) {
         const x = o.statics[i]
         if (protoNumber(x.protocol) === proto && x.internalAddress === src && x.internalPort === sport) {
-          const addr = x.externalAddress !== 0 ? x.externalAddress : o.cfg.externalAddresses.length > 0 ? o.cfg.externalAddresses[0].address : egressAddr
+          const addr = x.externalAddress !== 0 ? x.externalAddress : o.externals.length > 0 ? o.externals[0].address : egressAddr
           if (t.findMappingExt(proto, addr, x.externalPort) < 0) return t.addMapping(n, proto, src, sport, addr, x.externalPort, i)
         }
       }
     }
-    const xs = o.cfg.externalAddresses
+    const xs = o.externals
     if (xs.length === 0) {
       if (egressAddr === 0) return -1
       const port = this.pool(egressAddr, proto).allocate(sport)
@@ -755,7 +741,7 @@ export class NatCore implements NatHook {
   }
 
   private exhausted(o: NatObject, proto: number, src: number, sport: number): NatVerdict {
-    const ranges = o.cfg.externalAddresses.length > 0 ? o.cfg.externalAddresses.map((x) => `${formatIpv4(x.address)} ${x.portStart}-${x.portEnd}`).join(', ') : `${DEFAULT_PORT_START}-${DEFAULT_PORT_END}`
+    const ranges = o.externals.length > 0 ? o.externals.map((x) => `${formatIpv4(x.address)} ${x.portStart}-${x.portEnd}`).join(', ') : `${DEFAULT_PORT_START}-${DEFAULT_PORT_END}`
     return this.drop('nat-port-exhausted', `${o.cfg.name} has no free external ${proto === PROTO_ICMP ? 'query id' : `${protoName(proto)} port`} for ${formatIpv4(src)}:${sport} (pool ${ranges} in use)`, o.cfg.ref)
   }
 
@@ -770,21 +756,34 @@ export class NatCore implements NatHook {
     const oda = get32(p, 16)
     const osp = (p[hl] << 8) | p[hl + 1]
     const odp = (p[hl + 2] << 8) | p[hl + 3]
+    // RFC 1624: one delta for the addresses (both checksums), plus the ports for the transport one.
+    const d = (osa === nsa ? 0 : sumDelta32(osa, nsa)) + (oda === nda ? 0 : sumDelta32(oda, nda))
+    if (d !== 0) {
+      const ipSum = addToChecksum((p[10] << 8) | p[11], d)
+      p[10] = ipSum >>> 8
+      p[11] = ipSum
+    }
     const cs = hl + (proto === PROTO_UDP ? 6 : 16)
     let c = (p[cs] << 8) | p[cs + 1]
     if (proto === PROTO_TCP || c !== 0) {
-      if (osa !== nsa) c = checksumAdjust32(c, osa, nsa)
-      if (oda !== nda) c = checksumAdjust32(c, oda, nda)
-      if (osp !== nsp) c = checksumAdjust(c, osp, nsp)
-      if (odp !== ndp) c = checksumAdjust(c, odp, ndp)
+      c = addToChecksum(c, d + (osp === nsp ? 0 : (~osp & 0xffff) + nsp) + (odp === ndp ? 0 : (~odp & 0xffff) + ndp))
       if (c === 0 && proto === PROTO_UDP) c = 0xffff
       p[cs] = c >>> 8
       p[cs + 1] = c
     }
-    set32(p, 12, nsa, 10)
-    set32(p, 16, nda, 10)
-    put16(p, hl, nsp)
-    put16(p, hl + 2, ndp)
+    // Plain byte stores: this method is inlined into the hot paths, and calls would not be.
+    p[12] = nsa >>> 24
+    p[13] = nsa >>> 16
+    p[14] = nsa >>> 8
+    p[15] = nsa
+    p[16] = nda >>> 24
+    p[17] = nda >>> 16
+    p[18] = nda >>> 8
+    p[19] = nda
+    p[hl] = nsp >>> 8
+    p[hl + 1] = nsp
+    p[hl + 2] = ndp >>> 8
+    p[hl + 3] = ndp
   }
 
   private outboundIcmp(p: Uint8Array, hl: number, total: number, n: number, src: number, dst: number, egress: NatEgress, now: number, rec: Recorder | null): NatVerdict {
@@ -849,9 +848,9 @@ export class NatCore implements NatHook {
    * and transport checksums and the ICMP checksum are all rewritten. Errors may come from any
    * router on the path, so their source is not filtered (RFC 5508 REQ-3), and they refresh nothing.
    */
-  private icmpError(p: Uint8Array, hl: number, total: number, inbound: boolean, now: number, rec: Recorder | null): NatVerdict {
+  private icmpError(p: Uint8Array, hl: number, total: number, inbound: boolean, now: number, rec: Recorder | null, quiet = false): NatVerdict {
     const miss = (why: string): NatVerdict => {
-      if (inbound) return PASS
+      if (inbound || quiet) return PASS
       const o = this.objects[this.natOf(get32(p, 12))]
       return this.drop('nat-no-mapping', `${o.cfg.name} does not send out an ICMP error ${why}`, o.cfg.ref)
     }
@@ -933,6 +932,7 @@ export class NatCore implements NatHook {
    * goes to the host and comes back through the NAT the same way. Anything else: the host's own.
    */
   private hairpin(p: Uint8Array, hl: number, total: number, n: number, src: number, dst: number, proto: number, now: number, rec: Recorder | null): NatVerdict {
+    if (proto === PROTO_ICMP && total - hl >= 8 && (p[hl] === ICMP_DST_UNREACHABLE || p[hl] === ICMP_TIME_EXCEEDED)) return this.hairpinIcmpError(p, hl, total, n, now, rec)
     if ((proto !== PROTO_TCP && proto !== PROTO_UDP) || total - hl < (proto === PROTO_UDP ? 8 : 20)) return PASS
     const t = this.t
     const sport = (p[hl] << 8) | p[hl + 1]
@@ -972,6 +972,19 @@ export class NatCore implements NatHook {
       this.record(rec, now, o, before, p, hl, total, {ref: rb.ref, why: `hairpin: the source is ${ra.why}, the destination ${rb.why}`}, 'nat-hairpin')
     }
     return HAIRPIN
+  }
+
+  /**
+   * A VM's ICMP error about a hairpinned flow, sent to the host address that flow came from:
+   * translated as if it left (the quote becomes the packet as the sending VM's side sent it) and
+   * then as if it came back in (to the VM that sent the flow). An error about anything else is
+   * the host's (`pass`).
+   */
+  private hairpinIcmpError(p: Uint8Array, hl: number, total: number, n: number, now: number, rec: Recorder | null): NatVerdict {
+    if (this.icmpError(p, hl, total, false, now, rec, true) === PASS) return PASS
+    if (this.icmpError(p, hl, total, true, now, rec) !== PASS) return HAIRPIN
+    const o = this.objects[n]
+    return this.drop('nat-no-mapping', `${o.cfg.name} cannot return an ICMP error about a hairpinned flow whose other session has expired`, o.cfg.ref)
   }
 
   private hasStatic(proto: number, dst: number, dport: number): boolean {

@@ -30,13 +30,6 @@ export function set32(b: Uint8Array, off: number, v: number, sumOff: number): vo
   if (sumOff >= 0) put16(b, sumOff, checksumAdjust32(get16(b, sumOff), old, v))
 }
 
-/** The UDP/TCP checksum value after an address change (pseudo-header) and a port change. */
-export function l4SumAfter(sum: number, oldAddr: number, newAddr: number, oldPort: number, newPort: number, udp: boolean): number {
-  if (udp && sum === 0) return 0
-  const c = checksumAdjust(checksumAdjust32(sum, oldAddr, newAddr), oldPort, newPort)
-  return udp && c === 0 ? 0xffff : c
-}
-
 /**
  * The one's-complement difference (unfolded, < 2^18) of a 32-bit value changing from `from` to
  * `to`: ~from + to, word by word (RFC 1624 eqn. 3 without the final complement). Sum several
