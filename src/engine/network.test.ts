@@ -272,8 +272,12 @@ describe('runtime state', () => {
 
   it("keeps the NAT's sessions: restored into a NAT that takes them, passed through when none is plugged in", () => {
     const taken: unknown[] = []
-    const nat = {outbound: () => ({kind: 'pass'}) as const, inbound: () => ({kind: 'pass'}) as const, tick: () => {}, exportState: () => ({sessions: ['s1']}), importState: (x: unknown) => void taken.push(x)}
+    const ticks: number[] = []
+    const nat = {outbound: () => ({kind: 'pass'}) as const, inbound: () => ({kind: 'pass'}) as const, tick: (now: number) => void ticks.push(now), exportState: () => ({sessions: ['s1']}), importState: (x: unknown) => void taken.push(x)}
     const a = buildNetwork(lab(), null, {recorder: null, nat})
+    a.advance(7_200_000)
+    assert.deepEqual(ticks, [7_200_000], 'advance moves the clock and expires NAT sessions')
+    assert.equal(a.scheduler.now, 7_200_000)
     const state = JSON.parse(JSON.stringify(a.exportState()))
     assert.deepEqual(state.nat, {sessions: ['s1']})
     buildNetwork(lab(), state, {recorder: null, nat})
