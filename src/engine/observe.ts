@@ -51,6 +51,7 @@ export type DropReason =
   | 'pvlan-isolated'
   | 'pvlan-community'
   | 'unknown-unicast'
+  | 'same-port'
   | 'not-for-me'
   | 'no-route'
   | 'host-forwarding-disabled'
@@ -70,7 +71,7 @@ export type DropReason =
 export const DROP_REASONS: readonly DropReason[] = [
   'malformed', 'bad-checksum', 'port-disconnected', 'vm-off', 'mac-spoofing', 'dhcp-guard',
   'router-guard', 'acl-deny', 'extended-acl-deny', 'vlan-mismatch', 'vlan-tagged-on-access',
-  'vlan-not-allowed', 'pvlan-isolated', 'pvlan-community', 'unknown-unicast', 'not-for-me',
+  'vlan-not-allowed', 'pvlan-isolated', 'pvlan-community', 'unknown-unicast', 'same-port', 'not-for-me',
   'no-route', 'host-forwarding-disabled', 'arp-unresolved', 'ttl-exceeded', 'port-security',
   'wifi-unassociated-mac', 'adapter-down', 'guest-firewall', 'closed-port', 'nat-no-mapping',
   'nat-filtered', 'nat-port-exhausted', 'nat-hairpin-from-host', 'no-answer',

@@ -1,0 +1,305 @@
+// buildNetwork: from a configuration snapshot (./config.ts) and the runtime state of the previous
+// command (./runtime.ts), the running network in memory, once, in time proportional to the
+// configuration:
+//
+//   - one VSwitch per switch, with a port per VM adapter connected to it (a stopped VM's port is
+//     'vm-off'), a port per host vNIC on it, and for an External switch one external port wired to
+//     the bound adapter's PhysicalLink;
+//   - a guest IP stack per adapter of a running VM, its interface behind the adapter's port;
+//   - the host IP stack with one interface per host interface: `vEthernet (...)` behind its switch
+//     port, and each physical adapter not bound to a switch wired straight to its PhysicalLink;
+//   - one PhysicalLink (and the LAN beyond it) per physical adapter;
+//   - the DHCP scopes (the Default Switch's) served from the host's vNIC on their switch, with
+//     ICS's DNS proxy there answering from the internet's resolver;
+//   - the NAT core for the NAT objects (WinNAT, the Default Switch's ICS) in the host stack;
+//   - one Scheduler, starting at the state's clock.
+//
+// Runtime state is gathered from the components (`exportState`) and restored into them at build
+// time; parts whose owner no longer exists are skipped. A configuration that cannot run (an adapter
+// pointing at a missing switch, a DHCP scope without a host vNIC) is an HvnetError naming the object.
+import {Scheduler} from './clock.js'
+import type {HostInterfaceConfig, NetworkConfig, SwitchConfig} from './config.js'
+import {DhcpServer} from './dhcp/server.js'
+import {GuestStack} from './ip/guest.js'
+import type {GuestSavedState} from './ip/guest.js'
+import {HostStack} from './ip/host.js'
+import type {HostSavedState} from './ip/host.js'
+import type {StackInterface} from './ip/stack.js'
+import {resolveA} from './lan/internet.js'
+import {PhysicalLink} from './lan/link.js'
+import {NatCore} from './nat/index.js'
+import type {NatHook} from './nat-hook.js'
+import {DROP_REASONS} from './observe.js'
+import type {DropCounters, DropReason, FrameSink, Place, Recorder} from './observe.js'
+import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
+import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
+import {VSwitch} from './switch/vswitch.js'
+import type {SwitchPort} from './switch/vswitch.js'
+import {HvnetError} from '../model/errors.js'
+import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
+
+/** A NAT hook that keeps sessions across commands (src/engine/nat's NatCore is one). */
+export type StatefulNat = NatHook & {exportState?(): unknown; importState?(state: unknown): void}
+
+export interface BuildOptions {
+  readonly recorder: Recorder | null
+  /**
+   * The NAT plugged into the host stack. Absent: a NatCore for the configuration's NAT objects (WinNAT
+   * and the Default Switch's ICS), none when there are none; null: no NAT; or a hook of the caller's.
+   * Its sessions are saved and restored with the runtime state when it has exportState/importState.
+   */
+  readonly nat?: StatefulNat | null
+}
+
+export class Network {
+  readonly scheduler: Scheduler
+  /** By switch id. */
+  readonly switches = new Map<string, VSwitch>()
+  /** The guest stacks of running VMs' adapters, by adapter key (`web/Network Adapter`). */
+  readonly guests = new Map<string, GuestStack>()
+  /** Every VM adapter's port (running or 'vm-off'), by adapter key. */
+  readonly vmPorts = new Map<string, SwitchPort>()
+  readonly host: HostStack
+  /** By physical adapter name, lower-cased. */
+  readonly links = new Map<string, PhysicalLink>()
+  /** The switches' DHCP scopes (the Default Switch's), by switch id. */
+  readonly dhcpServers = new Map<string, DhcpServer>()
+  readonly nat: StatefulNat | null
+  /** The NAT state restored but not taken by a NAT (none plugged in): kept for the next command. */
+  private natPassThrough: unknown = null
+
+  /** @internal Use buildNetwork. */
+  constructor(
+    readonly config: NetworkConfig,
+    options: BuildOptions,
+    clockMs: number,
+  ) {
+    this.scheduler = new Scheduler(clockMs)
+    this.nat = options.nat !== undefined ? options.nat : config.nats.length > 0 ? new NatCore(config.nats) : null
+    this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
+    this.host.stack.rec = options.recorder
+  }
+
+  link(name: string): PhysicalLink | null {
+    return this.links.get(name.toLowerCase()) ?? null
+  }
+
+  guest(key: string): GuestStack | null {
+    return this.guests.get(key) ?? null
+  }
+
+  /** Everything the network learned, as lab.runtime.json holds it. */
+  exportState(): RuntimeState {
+    const guests: Record<string, GuestState> = {}
+    for (const [key, g] of sorted(this.guests)) guests[key] = g.exportState()
+    const dhcpServers: Record<string, unknown> = {}
+    for (const [id, s] of sorted(this.dhcpServers)) dhcpServers[id] = s.exportState()
+    const learnedMacs: Record<string, LearnedMacState[]> = {}
+    for (const [id, sw] of sorted(this.switches)) {
+      const list = sw.learnedMacs()
+      if (list.length > 0) learnedMacs[id] = list.map((l) => ({mac: formatMac(l.mac), portKey: l.portKey, learnedAtMs: l.learnedAtMs}))
+    }
+    const physical: Record<string, PhysicalState> = {}
+    for (const link of [...this.links.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) physical[link.name] = link.exportState()
+    return {
+      schemaVersion: RUNTIME_SCHEMA_VERSION,
+      clockMs: this.scheduler.now,
+      host: this.host.exportState(),
+      guests,
+      dhcpServers,
+      learnedMacs,
+      physical,
+      nat: this.nat?.exportState !== undefined ? this.nat.exportState() : this.natPassThrough,
+    }
+  }
+
+  /** Every component's drop counters summed, non-zero ones in DROP_REASONS order (`trace --json`). */
+  drops(): Partial<Record<DropReason, number>> {
+    const all: DropCounters[] = [this.host.stack.drops]
+    for (const sw of this.switches.values()) all.push(sw.drops)
+    for (const g of this.guests.values()) all.push(g.stack.drops)
+    for (const l of this.links.values()) {
+      all.push(l.drops)
+      if (l.lan?.dhcp != null) all.push(l.lan.dhcp.drops)
+    }
+    for (const d of this.dhcpServers.values()) all.push(d.drops)
+    if (this.nat instanceof NatCore) all.push(this.nat.drops)
+    const out: Partial<Record<DropReason, number>> = {}
+    for (const r of DROP_REASONS) {
+      let n = 0
+      for (const c of all) n += c.get(r)
+      if (n > 0) out[r] = n
+    }
+    return out
+  }
+
+  /** Moves the virtual clock `ms` forward, running what falls due (`runtime advance 2h`), then expires NAT sessions. */
+  advance(ms: number): void {
+    this.scheduler.advance(ms)
+    this.nat?.tick(this.scheduler.now)
+  }
+
+  /**
+   * @internal The stacks come up: with saved state they resume it (leases, ARP caches), without it
+   * DHCP clients start, as when a VM boots.
+   */
+  start(s: RuntimeState | null): void {
+    if (s === null) this.host.start()
+    else this.host.importState(s.host as HostSavedState)
+    for (const [key, g] of this.guests) {
+      const saved = s?.guests[key]
+      if (saved === undefined) g.start()
+      else g.importState(saved as GuestSavedState)
+    }
+    if (s !== null) this.importState(s)
+  }
+
+  private importState(s: RuntimeState): void {
+    for (const [id, d] of Object.entries(s.dhcpServers)) this.dhcpServers.get(id)?.importState(d)
+    for (const [id, list] of Object.entries(s.learnedMacs)) {
+      const sw = this.switches.get(id)
+      if (sw === undefined) continue
+      sw.importLearnedMacs(
+        list.map((e, i) => {
+          const mac = parseMac(String(e?.mac))
+          if (mac instanceof WireError || typeof e.portKey !== 'string' || typeof e.learnedAtMs !== 'number') throw new TypeError(`runtime state: learned MAC ${i} of switch ${id} is not {mac, portKey, learnedAtMs}`)
+          return {mac, portKey: e.portKey, learnedAtMs: e.learnedAtMs}
+        }),
+      )
+    }
+    for (const [name, p] of Object.entries(s.physical)) this.link(name)?.importState(p)
+    if (s.nat !== null && s.nat !== undefined) {
+      if (this.nat?.importState !== undefined) this.nat.importState(s.nat)
+      else this.natPassThrough = s.nat
+    }
+  }
+}
+
+/** The running network of `config`, with `runtime`'s state restored (null: a fresh start at 0 ms). */
+export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null, options: BuildOptions): Network {
+  const rec = options.recorder
+  const net = new Network(config, options, runtime?.clockMs ?? 0)
+  const scheduler = net.scheduler
+  const switchById = new Map<string, SwitchConfig>()
+  for (const s of config.switches) {
+    switchById.set(s.id, s)
+    net.switches.set(s.id, new VSwitch(s, scheduler, rec))
+  }
+  const switchOf = (id: string, whose: string): VSwitch => {
+    const sw = net.switches.get(id)
+    if (sw === undefined) throw new HvnetError('store-invalid', `${whose} is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
+    return sw
+  }
+
+  for (const a of config.physicalAdapters) {
+    const link = new PhysicalLink({adapter: a, seed: config.seed, scheduler, recorder: rec})
+    net.links.set(a.name.toLowerCase(), link)
+    if (a.boundSwitchId !== null) {
+      const sw = switchOf(a.boundSwitchId, `The physical adapter "${a.name}"`)
+      const port = sw.addPort({key: `external (${a.name})`, kind: 'external', macAddress: 0, place: link.place, sink: link})
+      link.attach(port)
+    }
+  }
+
+  for (const vm of config.vms) {
+    for (const a of vm.adapters) {
+      const place: Place = {kind: 'vm', name: a.key}
+      if (vm.running && a.macAddress === 0) throw new HvnetError('store-invalid', `The network adapter "${a.name}" of the running VM "${vm.name}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
+      const guest = vm.running ? new GuestStack(vm, a, scheduler) : null
+      if (guest !== null) {
+        guest.stack.rec = rec
+        net.guests.set(a.key, guest)
+      }
+      if (a.switchId === null) continue
+      const sw = switchOf(a.switchId, `The network adapter "${a.name}" of VM "${vm.name}"`)
+      const port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place, sink: guest ?? VM_OFF, state: vm.running ? 'up' : 'vm-off'})
+      net.vmPorts.set(a.key, port)
+      if (guest !== null) guest.iface.sink = port
+    }
+  }
+
+  const vnicBySwitch = new Map<string, StackInterface>()
+  for (const h of config.hostInterfaces) {
+    const iface = net.host.interface(h.alias)
+    attachHostInterface(net, h, iface, switchOf)
+    if (h.attachment.kind === 'vnic' && !vnicBySwitch.has(h.attachment.switchId)) vnicBySwitch.set(h.attachment.switchId, iface)
+  }
+
+  for (const scope of config.dhcpScopes) {
+    const sw = switchById.get(scope.switchId)
+    const iface = vnicBySwitch.get(scope.switchId)
+    if (sw === undefined || iface === undefined) {
+      throw new HvnetError('store-invalid', `A DHCP scope is configured on the virtual switch with ID ${scope.switchId}, which ${sw === undefined ? 'does not exist' : 'has no host vNIC to serve it from'}.`, 'Run `hvnet config reset --force` to start over.')
+    }
+    const server = new DhcpServer(
+      {
+        prefix: scope.prefix,
+        rangeStart: scope.rangeStart,
+        rangeEnd: scope.rangeEnd,
+        leaseSeconds: scope.leaseSeconds,
+        serverAddress: scope.serverAddress,
+        serverMac: iface.mac,
+        router: scope.serverAddress,
+        dns: [scope.serverAddress],
+        place: iface.place,
+        ref: `vswitch ${sw.name}.dhcp`,
+      },
+      scheduler,
+    )
+    net.host.attachDhcpServer(iface.alias, server)
+    // ICS's DNS proxy: the DNS server the scope hands out, asking the internet's resolver.
+    net.host.attachDnsProxy(iface.alias, resolveA)
+    net.dhcpServers.set(scope.switchId, server)
+  }
+
+  net.start(runtime)
+  reserveHostLeases(net)
+  return net
+}
+
+/**
+ * A host interface whose address came from a LAN's DHCP server holds that lease: the server must
+ * not hand the host's address to a VM bridged onto the same LAN. Restored state wins.
+ */
+function reserveHostLeases(net: Network): void {
+  for (const h of net.config.hostInterfaces) {
+    if (!h.dhcp || h.addresses.length === 0) continue
+    const link = uplinkOf(net, h)
+    const lan = link?.lan ?? null
+    if (link === null || lan === null) continue
+    for (const a of h.addresses) if (cidrContains({address: lan.prefix.address, prefix: lan.prefix.length}, a.address)) link.reserveLease(h.macAddress, a.address)
+  }
+}
+
+/** The physical link a host interface reaches directly or through its External switch. */
+function uplinkOf(net: Network, h: HostInterfaceConfig): PhysicalLink | null {
+  const at = h.attachment
+  if (at.kind === 'physical') return net.link(at.adapterName)
+  const sw = net.config.switches.find((s) => s.id === at.switchId)
+  return sw?.netAdapterName == null ? null : net.link(sw.netAdapterName)
+}
+
+
+function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackInterface, switchOf: (id: string, whose: string) => VSwitch): void {
+  const at = h.attachment
+  if (at.kind === 'vnic') {
+    const port = switchOf(at.switchId, `The host adapter "${h.alias}"`)
+      .addPort({key: h.alias, kind: 'host', macAddress: h.macAddress, features: at.features, place: iface.place, sink: iface})
+    iface.sink = port
+    return
+  }
+  const link = net.link(at.adapterName)
+  if (link === null) throw new HvnetError('store-invalid', `The host interface "${h.alias}" is the physical adapter "${at.adapterName}", which does not exist.`, 'Run `hvnet host adapter list` to see the adapters, or `hvnet config reset --force` to start over.')
+  if (link.attached) {
+    throw new HvnetError('store-invalid', `The host interface "${h.alias}" uses the physical adapter "${link.name}", which is already bound to a virtual switch or to another host interface.`, 'An adapter bound to an External switch carries the host only through its vEthernet; run `hvnet config reset --force` to start over.')
+  }
+  link.attach(iface)
+  iface.sink = link
+}
+
+/** The endpoint of a stopped VM's port: the switch drops with `vm-off` before it is reached. */
+const VM_OFF: FrameSink = {receive: () => {}}
+
+function sorted<V>(m: Map<string, V>): [string, V][] {
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
