@@ -87,6 +87,7 @@ export const DROP_EXPLAIN: Readonly<Record<DropReason, string>> = {
   'pvlan-isolated': 'Private VLAN: isolated ports reach only promiscuous ports, never each other.',
   'pvlan-community': 'Private VLAN: a community port reaches its own community and promiscuous ports, not another community.',
   'unknown-unicast': 'The destination MAC is on no port of this switch and the switch has no external port to send it to (Internal and Private switches): unknown unicast is dropped, never flooded.',
+  'same-port': 'The destination MAC sits behind the very port the frame came in on (a MAC learned there, or the external port\'s own network): a switch never sends a frame back out of its ingress port.',
   'not-for-me': 'The frame reached a stack it is not addressed to, which ignores it.',
   'no-route': 'No route covers the destination: no matching subnet and no default gateway.',
   'host-forwarding-disabled': 'The host routes between two interfaces only when forwarding is Enabled on them (Set-NetIPInterface -Forwarding); it is Disabled by default.',
