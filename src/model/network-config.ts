@@ -6,9 +6,9 @@
 // are an External switch's adapter among the host's few physical adapters.
 //
 // Refs name the configuration object a decision comes from, in the words a user finds it by:
-// `vm web/Network Adapter` (its port features), `.acl[2]` (the third entry `vm list-acls web
-// --name "Network Adapter"` lists), `.extendedAcl[0]` (the first of `vm list-acls --extended`,
-// which lists them in evaluation order), `host vEthernet (NATSwitch)`, `nat MyNAT`,
+// `vm web/Network Adapter` (its port features), `.acl[2]` (Index 2 of that adapter in `vm
+// list-acls`: the stored order), `.extendedAcl[0]` (Index 0 in `vm list-acls --extended`: the
+// evaluation order), `host vEthernet (NATSwitch)`, `nat MyNAT`,
 // `nat MyNAT mapping 0` (its StaticMappingID), `vswitch Default Switch.icsNat` (`vswitch show`).
 import type {
   AclAddress,

@@ -11,7 +11,7 @@ import {addExternalAddress, addStaticMapping, enableNat, setNat} from '../../src
 import {networkConfigOf} from '../../src/model/network-config.js'
 import {parseLab, serializeLab} from '../../src/model/store.js'
 import {addAcl, addAdapter, addExtendedAcl, findVm, newVm, setAdapter, setGuest, setGuestIp, setManagementOsVlan, setVlan, startVm} from '../../src/model/vm.js'
-import {findSwitch, newSwitch, setSwitch} from '../../src/model/vswitch.js'
+import {findSwitch, newSwitch, restartHost, setSwitch} from '../../src/model/vswitch.js'
 
 /** `10.0.0.23` → its 32-bit number. */
 function ip(text: string): number {
@@ -118,6 +118,17 @@ describe('networkConfigOf: the new-laptop lab', () => {
       serverAddress: ip('172.28.160.1'),
       switchId: DEFAULT_SWITCH_ID,
     }])
+  })
+
+  test('after a host restart, the ICS NAT and the DHCP scope follow the Default Switch to its new /20', () => {
+    const restarted = newLab()
+    const {defaultSwitchPrefix} = restartHost(restarted)
+    assert.notEqual(defaultSwitchPrefix?.after, icsPrefix)
+    const snapshot = networkConfigOf(restarted)
+    const moved = prefix(defaultSwitchPrefix!.after)
+    assert.deepEqual(snapshot.nats, [icsNat(defaultSwitchPrefix!.after)])
+    assert.deepEqual([snapshot.dhcpScopes[0].prefix, snapshot.dhcpScopes[0].serverAddress], [moved, moved.address + 1])
+    assert.deepEqual(snapshot.hostInterfaces[2].addresses, [{address: moved.address + 1, prefixLength: 20}])
   })
 
   test('a lab with no Default Switch has no ICS NAT and no DHCP scope', () => {
