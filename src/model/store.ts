@@ -70,7 +70,11 @@ export function serializeLab(lab: Lab): string {
   return JSON.stringify(lab, null, 2) + '\n'
 }
 
-async function writeAtomically(file: string, lab: Lab): Promise<void> {
+/**
+ * Replaces `file` with `serialize(document)` atomically (conf writes a temporary file and renames
+ * it over), so a killed process never leaves half a file. Call it under withLock.
+ */
+export async function writeAtomically<T extends object>(file: string, document: T, serialize: (document: T) => string): Promise<void> {
   const {default: Conf} = await import('conf')
   const extension = path.extname(file)
   const store = new Conf<Record<string, unknown>>({
@@ -81,12 +85,13 @@ async function writeAtomically(file: string, lab: Lab): Promise<void> {
     deserialize: JSON.parse,
     fileExtension: extension.replace(/^\./, ''),
     projectName: 'hvnet',
-    serialize: (value) => serializeLab(value as unknown as Lab),
+    serialize: (value) => serialize(value as unknown as T),
   })
-  store.store = lab as unknown as Record<string, unknown>
+  store.store = document as unknown as Record<string, unknown>
 }
 
-async function withLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+/** Runs `work` holding the lab's cross-process lock (`FILE.lock`): every write of the lab or its runtime file. */
+export async function withLock<T>(file: string, work: () => Promise<T>): Promise<T> {
   const {default: lockfile} = await import('proper-lockfile')
   fs.mkdirSync(path.dirname(file), {recursive: true})
   let release: () => Promise<void>
@@ -129,7 +134,7 @@ export async function transact<T>(file: string, change: (lab: Lab) => T): Promis
     // the keys in schema order so that a lab kept in git diffs cleanly.
     const next = parseLab(serializeLab(draft), file)
     const changed = serializeLab(loaded.lab) !== serializeLab(next) || !loaded.exists
-    if (changed) await writeAtomically(file, next)
+    if (changed) await writeAtomically(file, next, serializeLab)
     return {changed, file, result}
   })
 }
@@ -148,7 +153,7 @@ export async function resetLab(file: string, seed?: number): Promise<{keptCorrup
       }
     }
     const lab = parseLab(serializeLab(newLab(seed)), file)
-    await writeAtomically(file, lab)
+    await writeAtomically(file, lab, serializeLab)
     return {keptCorrupt, lab}
   })
 }

@@ -98,6 +98,8 @@ export function renderVlanTable(rows: readonly VlanRow[]): Promise<string> {
 }
 
 export interface AclRow extends Record<string, unknown> {
+  /** The entry's position among its adapter's entries: `acl[index]` / `extendedAcl[index]` in traces. */
+  index: number
   vmName: string
   vmNetworkAdapterName: string
 }
@@ -110,6 +112,7 @@ export function renderAclTable(rows: readonly (PortAcl & AclRow)[]): Promise<str
     {header: 'Action', value: (r) => r.action},
     {header: 'Scope', value: (r) => r.applicability},
     {header: 'Address', value: (r) => aclAddressText(r)},
+    {align: 'right', header: 'Index', value: (r) => r.index},
   ], rows)
 }
 
@@ -127,6 +130,7 @@ export function renderExtendedAclTable(rows: readonly (ExtendedAcl & AclRow)[]):
     {header: 'RemotePort', value: (r) => formatPortRange(r.remotePort)},
     {header: 'Protocol', value: (r) => formatProtocol(r.protocol)},
     {header: 'Stateful', value: (r) => (r.stateful ? `True (${r.idleSessionTimeout} s)` : 'False')},
+    {align: 'right', header: 'Index', value: (r) => r.index},
   ], rows)
 }
 

@@ -265,7 +265,7 @@ describe('vm set-vlan and get-vlan', () => {
   })
 })
 
-interface AclJson {direction: string; action: string; aclType: string; applicability: string; ipAddress?: string; macAddress?: string; vmName: string}
+interface AclJson {direction: string; action: string; aclType: string; applicability: string; index: number; ipAddress?: string; macAddress?: string; vmName: string}
 
 describe('vm add-acl, remove-acl, list-acls', () => {
   test('both directions are two entries; list-acls shows them; remove --direction both removes both', async () => {
@@ -276,9 +276,14 @@ describe('vm add-acl, remove-acl, list-acls', () => {
     await ok(['vm', 'add-acl', ...nic, '--remote-ip', 'ANY', '--direction', 'both', '--action', 'deny'], lab)
     await ok(['vm', 'add-acl', ...nic, '--remote-mac', '03-0f-01-0e-aa-b2', '--direction', 'inbound', '--action', 'deny'], lab)
     const table = await run(['vm', 'list-acls', 'web1'], lab)
-    assert.match(table.stdout, /^VMName\s+VMNetworkAdapterName\s+Direction\s+Action\s+Scope\s+Address$/m)
-    assert.match(table.stdout, /web1\s+Network Adapter\s+Inbound\s+Deny\s+Remote\s+ANY/)
-    assert.match(table.stdout, /web1\s+Network Adapter\s+Inbound\s+Deny\s+Remote\s+03-0F-01-0E-AA-B2/)
+    assert.match(table.stdout, /^VMName\s+VMNetworkAdapterName\s+Direction\s+Action\s+Scope\s+Address\s+Index$/m)
+    assert.match(table.stdout, /web1\s+Network Adapter\s+Inbound\s+Deny\s+Remote\s+ANY\s+2$/m)
+    assert.match(table.stdout, /web1\s+Network Adapter\s+Inbound\s+Deny\s+Remote\s+03-0F-01-0E-AA-B2\s+4$/m)
+    // Index: the entry's place among its adapter's entries, as a trace names it (`…acl[4]`).
+    const mac = await ok<AclJson[]>(['vm', 'add-acl', ...nic, '--local-mac', 'ANY', '--direction', 'outbound', '--action', 'allow'], lab)
+    assert.deepEqual(mac.map((a) => a.index), [5])
+    assert.deepEqual((await ok<AclJson[]>(['vm', 'list-acls', 'web1'], lab)).map((a) => a.index), [0, 1, 2, 3, 4, 5])
+    await ok(['vm', 'remove-acl', ...nic, '--local-mac', 'ANY', '--direction', 'outbound', '--action', 'allow'], lab)
     const removed = await ok<AclJson[]>(['vm', 'remove-acl', ...nic, '--remote-ip', '0.0.0.0/0', '--direction', 'both', '--action', 'deny'], lab)
     assert.equal(removed.length, 2)
     assert.equal((await ok<AclJson[]>(['vm', 'list-acls'], lab)).length, 3)
@@ -301,7 +306,7 @@ describe('vm add-acl, remove-acl, list-acls', () => {
   }
 })
 
-interface XaclJson {direction: string; weight: number; protocol: number | null; localPort: [number, number] | null; stateful: boolean; idleSessionTimeout: number}
+interface XaclJson {direction: string; index: number; weight: number; protocol: number | null; localPort: [number, number] | null; stateful: boolean; idleSessionTimeout: number}
 
 describe('vm add-extended-acl, remove-extended-acl', () => {
   test('entries per direction, highest weight first; the same weight in the other direction is fine', async () => {
@@ -312,7 +317,11 @@ describe('vm add-extended-acl, remove-extended-acl', () => {
     assert.deepEqual([http.protocol, http.localPort, http.stateful, http.idleSessionTimeout], [6, [80, 80], false, 255])
     await ok(['vm', 'add-extended-acl', ...nic, '--action', 'allow', '--direction', 'outbound', '--weight', '10', '--stateful', '--idle-session-timeout', '3600'], lab)
     const listed = await ok<XaclJson[]>(['vm', 'list-acls', 'web1', '--extended'], lab)
-    assert.deepEqual(listed.map((x) => [x.direction, x.weight]), [['Inbound', 10], ['Inbound', 1], ['Outbound', 10]])
+    assert.deepEqual(listed.map((x) => [x.direction, x.weight, x.index]), [['Inbound', 10, 0], ['Inbound', 1, 1], ['Outbound', 10, 2]])
+    assert.equal(http.index, 0)
+    const table = await run(['vm', 'list-acls', 'web1', '--extended'], lab)
+    assert.match(table.stdout, /\s+Stateful\s+Index$/m)
+    assert.match(table.stdout, /Outbound\s+10\s+Allow\s+ANY\s+ANY\s+ANY\s+ANY\s+ANY\s+True \(3600 s\)\s+2$/m)
     await refused(lab, ['vm', 'add-extended-acl', ...nic, '--action', 'allow', '--direction', 'inbound', '--weight', '10', '--protocol', 'udp'], /already has an inbound extended ACL with weight 10/, 'rule-violation')
     await refused(lab, ['vm', 'add-extended-acl', ...nic, '--action', 'allow', '--direction', 'inbound', '--weight', '20', '--local-port', '80'], /Only TCP and UDP have ports/, 'invalid-value')
     await refused(lab, ['vm', 'remove-extended-acl', ...nic, '--direction', 'outbound', '--weight', '11'], /no outbound extended ACL with weight 11\. Its outbound weights: 10\./, 'not-found')

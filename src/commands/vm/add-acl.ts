@@ -28,7 +28,7 @@ One entry holds one address: --remote-ip or --local-ip (a.b.c.d, a prefix, or AN
     const {result: rows} = await this.change((lab) => {
       const entries = addAcl(lab, args.vm, flags.name, {action: flags.action, direction: flags.direction, localIp: flags['local-ip'], localMac: flags['local-mac'], remoteIp: flags['remote-ip'], remoteMac: flags['remote-mac']})
       const {adapter, vm} = findVmAdapter(lab, args.vm, flags.name)
-      return entries.map((e) => ({...e, vmName: vm.name, vmNetworkAdapterName: adapter.name}))
+      return entries.map((e) => ({...e, index: adapter.acls.indexOf(e), vmName: vm.name, vmNetworkAdapterName: adapter.name}))
     })
     if (!this.jsonEnabled()) this.log(await renderAclTable(rows))
     return rows

@@ -50,7 +50,7 @@ Entries of one direction apply highest --weight first, and the first that matche
         weight: flags.weight,
       })
       const {adapter, vm} = findVmAdapter(lab, args.vm, flags.name)
-      return {...entry, vmName: vm.name, vmNetworkAdapterName: adapter.name}
+      return {...entry, index: adapter.extendedAcls.indexOf(entry), vmName: vm.name, vmNetworkAdapterName: adapter.name}
     })
     if (!this.jsonEnabled()) this.log(await renderExtendedAclTable([row]))
     return row

@@ -9,7 +9,7 @@ export default class VmListAcls extends HvnetCommand {
     vm: Args.string({description: 'VM name (default: every VM).'}),
   }
 
-  static override description = 'List the port ACL entries of VM network adapters (Get-VMNetworkAdapterAcl), or with --extended the extended ACL entries (Get-VMNetworkAdapterExtendedAcl), per direction, highest weight first.'
+  static override description = 'List the port ACL entries of VM network adapters (Get-VMNetworkAdapterAcl), or with --extended the extended ACL entries (Get-VMNetworkAdapterExtendedAcl), per direction, highest weight first. Index numbers each adapter\'s entries from 0, as traces name them (`vm web/Network Adapter.acl[2]`, `.extendedAcl[0]`).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> Redmond',
@@ -27,11 +27,11 @@ export default class VmListAcls extends HvnetCommand {
     const {lab} = await this.loadLab()
     const selected = selectAdapters(lab, args.vm, flags.name)
     if (flags.extended) {
-      const rows = selected.flatMap(({adapter, vm}) => adapter.extendedAcls.map((e) => ({...e, vmName: vm.name, vmNetworkAdapterName: adapter.name})))
+      const rows = selected.flatMap(({adapter, vm}) => adapter.extendedAcls.map((e, index) => ({...e, index, vmName: vm.name, vmNetworkAdapterName: adapter.name})))
       if (!this.jsonEnabled()) this.log(await renderExtendedAclTable(rows))
       return rows
     }
-    const rows = selected.flatMap(({adapter, vm}) => adapter.acls.map((e) => ({...e, vmName: vm.name, vmNetworkAdapterName: adapter.name})))
+    const rows = selected.flatMap(({adapter, vm}) => adapter.acls.map((e, index) => ({...e, index, vmName: vm.name, vmNetworkAdapterName: adapter.name})))
     if (!this.jsonEnabled()) this.log(await renderAclTable(rows))
     return rows
   }

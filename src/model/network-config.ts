@@ -1,0 +1,419 @@
+// The one translation from the stored lab to the engine's snapshot (src/engine/config.ts):
+// `networkConfigOf(lab)`. Pure: it reads a validated lab (parseLab ran the schema and integrity
+// rules, so every reference resolves and every text form parses) and builds new plain values,
+// sharing nothing mutable with the lab. Every list keeps the lab's order, so one lab gives one
+// snapshot. Cost is proportional to the lab: each object is visited once; the only name lookups
+// are an External switch's adapter among the host's few physical adapters.
+//
+// Refs name the configuration object a decision comes from, in the words a user finds it by:
+// `vm web/Network Adapter` (its port features), `.acl[2]` (Index 2 of that adapter in `vm
+// list-acls`: the stored order), `.extendedAcl[0]` (Index 0 in `vm list-acls --extended`: the
+// evaluation order), `host vEthernet (NATSwitch)`, `nat MyNAT`,
+// `nat MyNAT mapping 0` (its StaticMappingID), `vswitch Default Switch.icsNat` (`vswitch show`).
+import type {
+  AclAddress,
+  DhcpScopeConfig,
+  ExtendedAcl as ExtendedAclConfig,
+  GuestIpConfig,
+  GuestOsConfig,
+  HostAddress,
+  HostInterfaceConfig,
+  NatConfig,
+  NetworkConfig,
+  PhysicalAdapterConfig,
+  PortAcl as PortAclConfig,
+  PortFeatures,
+  Prefix,
+  SwitchConfig,
+  VlanSetting as VlanSettingConfig,
+  VmAdapterConfig,
+  VmConfig,
+} from '../engine/config.js'
+import type {Mac} from '../engine/wire/mac.js'
+import type {ExtendedAcl, GuestIp, HostVnic, Ipv4Config, Lab, NetNat, PhysicalAdapter, PortAcl, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js'
+
+import {adapterStatus} from './host.js'
+import {findByName} from './names.js'
+import {NAT_DEFAULTS} from './nat.js'
+import {defaultSwitchLayer3, switchType} from './vswitch.js'
+
+/** The settings of the Default Switch's ICS NAT (which Get-NetNat does not show, so none can be set). */
+export const ICS_NAT_SETTINGS = {
+  /**
+   * The Default Switch is an HNS network of type ICS whose NAT is a WinNAT instance (`NatName
+   * ICS<GUID>`, reference §7), so hvnet gives it Get-NetNat's defaults for a new NAT: ICMP queries
+   * 30 s, established TCP 1800 s, transient TCP 120 s, UDP 120 s, address-dependent filtering,
+   * no inbound UDP refresh. (Classic ICS's IPNAT driver kept TCP mappings 24 h and UDP 60 s;
+   * Microsoft documents no ICS values for the Default Switch.)
+   */
+  icmpQueryTimeoutS: NAT_DEFAULTS.icmpQueryTimeout,
+  tcpEstablishedConnectionTimeoutS: NAT_DEFAULTS.tcpEstablishedConnectionTimeout,
+  tcpFilteringBehavior: NAT_DEFAULTS.tcpFilteringBehavior,
+  tcpTransientConnectionTimeoutS: NAT_DEFAULTS.tcpTransientConnectionTimeout,
+  udpFilteringBehavior: NAT_DEFAULTS.udpFilteringBehavior,
+  udpIdleSessionTimeoutS: NAT_DEFAULTS.udpIdleSessionTimeout,
+  udpInboundRefresh: NAT_DEFAULTS.udpInboundRefresh,
+} as const
+
+/** The ICS NAT's name in traces: not a WinNAT object, so no Get-NetNat name exists for it. */
+export function icsNatName(sw: VMSwitch): string {
+  return `ICS (${sw.name})`
+}
+
+/** `web/Network Adapter`: the adapter's key in the snapshot, its places and its refs. */
+export function adapterKey(vm: VM, adapter: VMNetworkAdapter): string {
+  return `${vm.name}/${adapter.name}`
+}
+
+// Stored text forms as numbers. The schema admits only `a.b.c.d` with octets 0-255 and MACs of 12
+// uppercase hex digits (and the model writes only such), so these read characters without checking
+// them or slicing the text: the wire parsers, which check user input, made up most of the
+// translation of a 4,096-adapter lab and most of its garbage.
+
+/** The dotted quad in `text` up to `end` (a `/` or the end). */
+function ip(text: string, end = text.length): number {
+  let value = 0
+  let octet = 0
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x2e) {
+      value = value * 256 + octet
+      octet = 0
+    } else {
+      octet = octet * 10 + c - 0x30
+    }
+  }
+  return value * 256 + octet
+}
+
+/** The number after the `/` of `a.b.c.d/len`. */
+function lengthAfter(text: string, slash: number): number {
+  let value = 0
+  for (let i = slash + 1; i < text.length; i++) value = value * 10 + text.charCodeAt(i) - 0x30
+  return value
+}
+
+/** `00155D010203` → hi16 * 2**32 + lo32, as the wire's Mac. */
+function mac(text: string): Mac {
+  let value = 0
+  for (let i = 0; i < 12; i++) {
+    const c = text.charCodeAt(i)
+    value = value * 16 + (c <= 0x39 ? c - 0x30 : c - 0x37)
+  }
+  return value
+}
+
+const ANY_IP: AclAddress = Object.freeze({kind: 'any-ip'})
+const ANY_MAC: AclAddress = Object.freeze({kind: 'any-mac'})
+const UNTAGGED: VlanSettingConfig = Object.freeze({mode: 'untagged'})
+const NONE: readonly never[] = Object.freeze([])
+const DHCP: GuestIpConfig = Object.freeze({mode: 'dhcp'})
+
+function portRange(range: readonly [number, number] | null): readonly [number, number] | null {
+  return range === null ? null : [range[0], range[1]]
+}
+
+function ranges(list: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  return list.map(([first, last]) => [first, last] as const)
+}
+
+/**
+ * The translation of one lab. Values many ports share are made once per snapshot: prefixes and
+ * ACL addresses by their stored text, access VLAN settings by ID. The snapshot is immutable, so
+ * sharing is safe, and a 4,096-adapter lab allocates (and collects) far fewer objects.
+ */
+class Translation {
+  private readonly prefixes = new Map<string, Prefix>()
+  private readonly aclAddresses = new Map<string, AclAddress>()
+  private readonly accessVlans = new Map<number, VlanSettingConfig>()
+
+  prefix(text: string): Prefix {
+    let value = this.prefixes.get(text)
+    if (value === undefined) {
+      const slash = text.indexOf('/')
+      value = Object.freeze({address: ip(text, slash), length: lengthAfter(text, slash)})
+      this.prefixes.set(text, value)
+    }
+    return value
+  }
+
+  /** `0.0.0.0/0` is the stored ANY of an extended ACL; the snapshot says null. */
+  anyPrefix(text: string): Prefix | null {
+    return text === '0.0.0.0/0' ? null : this.prefix(text)
+  }
+
+  /** A port ACL's address: `0.0.0.0/0` (the stored IPv4 ANY) and MAC `ANY` are the wildcards. */
+  aclAddress(acl: PortAcl): AclAddress {
+    const text = acl.aclType === 'IPv4' ? acl.ipAddress : acl.macAddress
+    let value = this.aclAddresses.get(text)
+    if (value === undefined) {
+      if (acl.aclType === 'IPv4') value = text === '0.0.0.0/0' ? ANY_IP : Object.freeze({kind: 'ip', prefix: this.prefix(text)})
+      else value = text === 'ANY' ? ANY_MAC : Object.freeze({kind: 'mac', mac: mac(text)})
+      this.aclAddresses.set(text, value)
+    }
+    return value
+  }
+
+  vlan(setting: VlanSetting): VlanSettingConfig {
+    switch (setting.operationMode) {
+      case 'Untagged': {
+        return UNTAGGED
+      }
+
+      case 'Access': {
+        let value = this.accessVlans.get(setting.accessVlanId)
+        if (value === undefined) {
+          value = Object.freeze({accessVlanId: setting.accessVlanId, mode: 'access'})
+          this.accessVlans.set(setting.accessVlanId, value)
+        }
+        return value
+      }
+
+      case 'Trunk': {
+        return {allowedVlanIds: ranges(setting.allowedVlanIdList), mode: 'trunk', nativeVlanId: setting.nativeVlanId}
+      }
+
+      case 'Private': {
+        if (setting.privateVlanMode === 'Promiscuous') {
+          const secondaryVlanIds: number[] = []
+          for (const [first, last] of setting.secondaryVlanIdList) for (let id = first; id <= last; id++) secondaryVlanIds.push(id)
+          return {mode: 'private', primaryVlanId: setting.primaryVlanId, privateVlanMode: 'promiscuous', secondaryVlanIds}
+        }
+
+        return {
+          mode: 'private',
+          primaryVlanId: setting.primaryVlanId,
+          privateVlanMode: setting.privateVlanMode === 'Isolated' ? 'isolated' : 'community',
+          secondaryVlanIds: [setting.secondaryVlanId],
+        }
+      }
+    }
+  }
+
+  portAcl(acl: PortAcl, ref: string): PortAclConfig {
+    const address = this.aclAddress(acl)
+    const local = acl.applicability === 'Local'
+    return {
+      action: acl.action === 'Allow' ? 'allow' : acl.action === 'Deny' ? 'deny' : 'meter',
+      direction: acl.direction === 'Inbound' ? 'inbound' : 'outbound',
+      local: local ? address : null,
+      ref,
+      remote: local ? null : address,
+    }
+  }
+
+  extendedAcl(acl: ExtendedAcl, ref: string): ExtendedAclConfig {
+    return {
+      action: acl.action === 'Allow' ? 'allow' : 'deny',
+      direction: acl.direction === 'Inbound' ? 'inbound' : 'outbound',
+      idleSessionTimeoutS: acl.idleSessionTimeout,
+      local: this.anyPrefix(acl.localIPAddress),
+      localPorts: portRange(acl.localPort),
+      protocol: acl.protocol,
+      ref,
+      remote: this.anyPrefix(acl.remoteIPAddress),
+      remotePorts: portRange(acl.remotePort),
+      stateful: acl.stateful,
+      weight: acl.weight,
+    }
+  }
+
+  adapterFeatures(adapter: VMNetworkAdapter, ref: string): PortFeatures {
+    const acls: PortAclConfig[] = []
+    for (let i = 0; i < adapter.acls.length; i++) acls.push(this.portAcl(adapter.acls[i], `${ref}.acl[${i}]`))
+    const extendedAcls: ExtendedAclConfig[] = []
+    for (let i = 0; i < adapter.extendedAcls.length; i++) extendedAcls.push(this.extendedAcl(adapter.extendedAcls[i], `${ref}.extendedAcl[${i}]`))
+    return {
+      acls: acls.length === 0 ? NONE : acls,
+      dhcpGuard: adapter.dhcpGuard,
+      extendedAcls: extendedAcls.length === 0 ? NONE : extendedAcls,
+      macAddressSpoofing: adapter.macAddressSpoofing,
+      portMirroring: adapter.portMirroringMode === 'None' ? 'none' : adapter.portMirroringMode === 'Source' ? 'source' : 'destination',
+      ref,
+      routerGuard: adapter.routerGuard,
+      vlan: this.vlan(adapter.vlanSetting),
+    }
+  }
+
+  /** A host vNIC's port: the management OS's adapter has only its VLAN setting (no ACLs, no guards). */
+  vnicFeatures(vnic: HostVnic, ref: string): PortFeatures {
+    return {
+      acls: NONE,
+      dhcpGuard: false,
+      extendedAcls: NONE,
+      macAddressSpoofing: false,
+      portMirroring: 'none',
+      ref,
+      routerGuard: false,
+      vlan: this.vlan(vnic.vlanSetting),
+    }
+  }
+
+  vm(vm: VM): VmConfig {
+    const adapters: VmAdapterConfig[] = []
+    for (const adapter of vm.networkAdapters) {
+      const key = adapterKey(vm, adapter)
+      adapters.push({
+        features: this.adapterFeatures(adapter, `vm ${key}`),
+        ip: guestIp(adapter.guestIPv4),
+        key,
+        macAddress: mac(adapter.macAddress),
+        name: adapter.name,
+        switchId: adapter.switchId,
+        vmName: vm.name,
+      })
+    }
+    return {adapters, guest: guestOs(vm), name: vm.name, running: vm.state === 'Running'}
+  }
+
+  physicalAdapter(adapter: PhysicalAdapter, bound: VMSwitch | undefined): PhysicalAdapterConfig {
+    const {network} = adapter
+    return {
+      boundSwitchId: bound?.id ?? null,
+      kind: adapter.kind,
+      macAddress: mac(adapter.macAddress),
+      name: adapter.name,
+      network: network === null ? null : {dhcp: network.dhcp, gateway: ip(network.gateway), prefix: this.prefix(network.prefix)},
+      portSecurityMaxMacs: adapter.portSecurityMaxMacs,
+      up: adapterStatus(adapter) === 'Up',
+    }
+  }
+
+  /** A WinNAT object. One that is not Active (a hand-edited store) translates nothing: left out, as are inactive mappings and addresses. */
+  winNat(nat: NetNat): NatConfig {
+    const ref = `nat ${nat.name}`
+    return {
+      externalAddresses: nat.externalAddresses.filter((x) => x.active).map((x) => ({address: ip(x.ipAddress), id: x.externalAddressId, portEnd: x.portEnd, portStart: x.portStart})),
+      icmpQueryTimeoutS: nat.icmpQueryTimeout,
+      ics: false,
+      internalPrefix: this.prefix(nat.internalIPInterfaceAddressPrefix),
+      name: nat.name,
+      ref,
+      staticMappings: nat.staticMappings.filter((m) => m.active).map((m) => ({
+        externalAddress: ip(m.externalIPAddress),
+        externalPort: m.externalPort,
+        id: m.staticMappingId,
+        internalAddress: ip(m.internalIPAddress),
+        internalPort: m.internalPort,
+        protocol: m.protocol === 'TCP' ? 'tcp' : 'udp',
+        ref: `${ref} mapping ${m.staticMappingId}`,
+        remoteExternalPrefix: this.prefix(m.remoteExternalIPAddressPrefix),
+      })),
+      tcpEstablishedConnectionTimeoutS: nat.tcpEstablishedConnectionTimeout,
+      tcpFilteringBehavior: nat.tcpFilteringBehavior,
+      tcpTransientConnectionTimeoutS: nat.tcpTransientConnectionTimeout,
+      udpFilteringBehavior: nat.udpFilteringBehavior,
+      udpIdleSessionTimeoutS: nat.udpIdleSessionTimeout,
+      udpInboundRefresh: nat.udpInboundRefresh,
+    }
+  }
+
+  /** The Default Switch's layer 3: its ICS NAT (no mappings, no external addresses) and its DHCP scope. */
+  defaultSwitch(lab: Lab, sw: VMSwitch): {nat: NatConfig; scope: DhcpScopeConfig} | null {
+    const l3 = defaultSwitchLayer3(lab, sw)
+    if (l3 === null) return null
+    const internalPrefix = this.prefix(l3.prefix)
+    return {
+      nat: {
+        ...ICS_NAT_SETTINGS,
+        externalAddresses: NONE,
+        ics: true,
+        internalPrefix,
+        name: icsNatName(sw),
+        ref: `vswitch ${sw.name}.icsNat`,
+        staticMappings: NONE,
+      },
+      scope: {
+        leaseSeconds: l3.dhcpScope.leaseDurationSeconds,
+        prefix: internalPrefix,
+        rangeEnd: ip(l3.dhcpScope.endRange),
+        rangeStart: ip(l3.dhcpScope.startRange),
+        serverAddress: ip(l3.hostAddress),
+        switchId: sw.id,
+      },
+    }
+  }
+}
+
+function guestIp(setting: GuestIp): GuestIpConfig {
+  if (setting.mode === 'Dhcp') return DHCP
+  const text = setting.ipAddress
+  const slash = text.indexOf('/')
+  return {
+    address: ip(text, slash),
+    dns: setting.dnsServers.map((d) => ip(d)),
+    gateway: setting.defaultGateway === null ? null : ip(setting.defaultGateway),
+    mode: 'static',
+    prefixLength: lengthAfter(text, slash),
+  }
+}
+
+function guestOs(vm: VM): GuestOsConfig {
+  return {firewall: vm.guest.firewall, listen: vm.guest.listeningPorts.map((p) => ({port: p.port, protocol: p.protocol})), os: vm.guest.os}
+}
+
+function hostIp(ipv4: Ipv4Config): Pick<HostInterfaceConfig, 'addresses' | 'defaultGateway' | 'dhcp' | 'forwarding'> {
+  const addresses: HostAddress[] = ipv4.addresses.map((e) => ({address: ip(e.ipAddress), prefixLength: e.prefixLength}))
+  return {addresses, defaultGateway: ipv4.defaultGateway === null ? null : ip(ipv4.defaultGateway), dhcp: ipv4.dhcp, forwarding: ipv4.forwarding}
+}
+
+/**
+ * The engine's snapshot of a lab. Host interfaces come in the lab's order: the physical adapters
+ * not bound to a switch (`host adapter list`), then every host vNIC. A physical adapter bound to an
+ * External switch is no host interface: with management-OS sharing its IP configuration is on the
+ * switch's vNIC (which carries the adapter's MAC); without, the host has no interface there.
+ */
+export function networkConfigOf(lab: Lab): NetworkConfig {
+  const t = new Translation()
+  const boundTo = new Map<PhysicalAdapter, VMSwitch>()
+  const switches: SwitchConfig[] = []
+  let defaultSwitch: VMSwitch | undefined
+  for (const sw of lab.switches) {
+    if (sw.netAdapterName !== null) boundTo.set(findByName(lab.host.adapters, sw.netAdapterName)!, sw)
+    if (sw.isDefaultSwitch) defaultSwitch ??= sw
+    switches.push({id: sw.id, isDefaultSwitch: sw.isDefaultSwitch, name: sw.name, netAdapterName: sw.netAdapterName, switchType: switchType(sw)})
+  }
+
+  const physicalAdapters: PhysicalAdapterConfig[] = []
+  const hostInterfaces: HostInterfaceConfig[] = []
+  for (const adapter of lab.host.adapters) {
+    const bound = boundTo.get(adapter)
+    physicalAdapters.push(t.physicalAdapter(adapter, bound))
+    if (bound) continue
+    hostInterfaces.push({
+      ...hostIp(adapter.ipv4),
+      alias: adapter.name,
+      attachment: {adapterName: adapter.name, kind: 'physical'},
+      ifIndex: adapter.ifIndex,
+      macAddress: mac(adapter.macAddress),
+    })
+  }
+
+  for (const vnic of lab.host.vnics) {
+    hostInterfaces.push({
+      ...hostIp(vnic.ipv4),
+      alias: vnic.interfaceAlias,
+      attachment: {features: t.vnicFeatures(vnic, `host ${vnic.interfaceAlias}`), kind: 'vnic', switchId: vnic.switchId},
+      ifIndex: vnic.ifIndex,
+      macAddress: mac(vnic.macAddress),
+    })
+  }
+
+  const nats: NatConfig[] = lab.nats.filter((nat) => nat.active).map((nat) => t.winNat(nat))
+  const dhcpScopes: DhcpScopeConfig[] = []
+  const ics = defaultSwitch === undefined ? null : t.defaultSwitch(lab, defaultSwitch)
+  if (ics) {
+    nats.push(ics.nat)
+    dhcpScopes.push(ics.scope)
+  }
+
+  return {
+    dhcpScopes,
+    hostInterfaces,
+    nats,
+    physicalAdapters,
+    seed: lab.seed,
+    switches,
+    vms: lab.vms.map((vm) => t.vm(vm)),
+  }
+}
