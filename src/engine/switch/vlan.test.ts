@@ -136,7 +136,7 @@ test('reference §3.2 consequence: Access 121 and Untagged cannot talk; two Acce
   lab.steps()
   t.port.receive(udp(t.mac, 0xffff_ffff_ffff, 1, 2, {vid: 100}))
   const steps = lab.steps()
-  const cls = steps.find((s) => s.reason === 'vlan')!
+  const cls = steps.find((s) => s.reason === 'vlan-trunk')!
   assert.equal(cls.text, 'classified into VLAN 100: tagged VLAN 100, allowed on this trunk 1-100 native 121 port')
   assert.equal(cls.ref, 'vm t/Network Adapter.vlan')
 })
