@@ -33,10 +33,15 @@ const SIDE_NONE = 0
 const SIDE_ANY = 1
 const SIDE_EXACT = 2
 
+const ACT_DENY = 1
+const ACT_METER = 2
+
 export class CompiledAcl {
   /** Frames and bytes counted by a Meter entry. */
   packets = 0
   bytes = 0
+  /** `action` as a number for the matching loop: 0 Allow, ACT_DENY, ACT_METER. */
+  readonly act: number
 
   constructor(
     readonly index: number,
@@ -60,7 +65,9 @@ export class CompiledAcl {
     readonly ref: string,
     /** `remote 10.0.0.0/8 Allow`, for step texts. */
     readonly label: string,
-  ) {}
+  ) {
+    this.act = action === 'deny' ? ACT_DENY : action === 'meter' ? ACT_METER : 0
+  }
 }
 
 /** The mask of a prefix length as an int32. */
@@ -140,7 +147,7 @@ function macAt(f: Uint8Array, o: number, hi: number, lo: number): boolean {
 
 /** More specific, or as specific and Deny over Allow. */
 function beats(e: CompiledAcl, best: CompiledAcl | null): boolean {
-  return best === null || e.specificity > best.specificity || (e.specificity === best.specificity && e.action === 'deny' && best.action !== 'deny')
+  return best === null || e.specificity > best.specificity || (e.specificity === best.specificity && e.act === ACT_DENY && best.act !== ACT_DENY)
 }
 
 /** What a simple ACL list decided: the entry that decided (null: no entry matched). */
@@ -172,7 +179,7 @@ export class AclList {
     for (let i = 0; i < es.length; i++) {
       const e = es[i]
       if (!matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
-      if (e.action === 'meter') {
+      if (e.act === ACT_METER) {
         if (bestMeter < 0 || e.specificity > es[bestMeter].specificity) bestMeter = i
       } else if (e.ip) {
         if (beats(e, bestIp < 0 ? null : es[bestIp])) bestIp = i
@@ -180,8 +187,8 @@ export class AclList {
         bestMac = i
       }
     }
-    if (bestMac >= 0 && es[bestMac].action === 'deny') return -2 - bestMac
-    if (bestIp >= 0 && es[bestIp].action === 'deny') return -2 - bestIp
+    if (bestMac >= 0 && es[bestMac].act === ACT_DENY) return -2 - bestMac
+    if (bestIp >= 0 && es[bestIp].act === ACT_DENY) return -2 - bestIp
     if (bestMeter >= 0) {
       es[bestMeter].packets++
       es[bestMeter].bytes += f.length
