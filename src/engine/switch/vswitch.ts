@@ -808,7 +808,9 @@ export class VSwitch {
             : `tagged VLAN ${tagVid}, allowed on this ${p.vlan.label} port`
           : p.vlan.pvlan !== null
             ? `the adapter is ${p.vlan.pvlan.mode} in private VLAN ${p.vlan.pvlan.primary} and sends on ${p.vlan.pvlan.mode === 'promiscuous' ? 'the primary' : 'its secondary'} VLAN`
-            : `the adapter is in ${p.vlan.label} mode`
+            : p.vlan.sendVid === 0
+              ? 'the adapter is untagged'
+              : `the adapter is in access mode for VLAN ${p.vlan.sendVid}`
     const reason = p.vlan.ingress === IN_ACCESS ? (p.vlan.pvlan === null ? 'vlan-access' : 'vlan-private') : 'vlan-trunk'
     this.emit('permitted', reason, `classified into ${vlanName(vid)}: ${how}`, p.kindCode === KIND_EXTERNAL ? null : `${p.ref}.vlan`, f)
   }
@@ -827,7 +829,8 @@ export class VSwitch {
     const after = tagName(out)
     if (text !== null) this.emit('forwarded', reason, `${text}${after === 'untagged' ? '' : `, tagged VLAN ${vid}`}`, null, out)
     if (before !== after) {
-      const what = after === 'untagged' ? `tag removed: ${d.label} receives ${vlanName(vid)} untagged (${d.vlan.label})` : before === 'untagged' ? `tag VLAN ${vid} added: ${d.label} receives ${vlanName(vid)} tagged (${d.vlan.label})` : `tag rewritten to VLAN ${vid} for ${d.label}`
+      const mode = d.kindCode === KIND_EXTERNAL ? 'it carries every VLAN tagged, except VID 0' : d.vlan.label
+      const what = after === 'untagged' ? `tag removed: ${d.label} receives ${vlanName(vid)} untagged (${mode})` : before === 'untagged' ? `tag VLAN ${vid} added: ${d.label} receives ${vlanName(vid)} tagged (${mode})` : `tag rewritten to VLAN ${vid} for ${d.label} (${mode})`
       this.emit('transformed', 'vlan-tag', what, d.kindCode === KIND_EXTERNAL ? null : `${d.ref}.vlan`, out, [{field: 'vlan.vid', before, after}])
     }
   }
