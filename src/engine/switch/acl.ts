@@ -156,6 +156,8 @@ export interface AclVerdict {
   readonly entry: CompiledAcl | null
   /** The other family's best entry when both matched (for the step text). */
   readonly other: CompiledAcl | null
+  /** A Deny won over an Allow entry of the same family that was exactly as specific. */
+  readonly tie: boolean
 }
 
 /** One direction's simple ACL entries of one port. */
@@ -198,15 +200,20 @@ export class AclList {
 
   /** The decision `check` returned, with the entries a step text names. */
   explain(code: number, fam: number, f: Uint8Array, lm: number, rm: number, localIp: number, remoteIp: number): AclVerdict {
-    if (code === -1) return {allowed: true, entry: null, other: null}
+    if (code === -1) return {allowed: true, entry: null, other: null, tie: false}
     const allowed = code >= 0
     const entry = this.entries[allowed ? code : -2 - code]
     let other: CompiledAcl | null = null
+    let tie = false
     for (const e of this.entries) {
-      if (e.action === 'meter' || e.ip === entry.ip || !matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
-      if (beats(e, other)) other = e
+      if (e.act === ACT_METER || !matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
+      if (e.ip !== entry.ip) {
+        if (beats(e, other)) other = e
+      } else if (!allowed && e.act !== ACT_DENY && e.specificity === entry.specificity) {
+        tie = true
+      }
     }
-    return {allowed, entry, other}
+    return {allowed, entry, other, tie}
   }
 }
 

@@ -62,7 +62,7 @@ for (const type of ['External', 'Internal', 'Private'] as const) {
     if (ext) assert.deepEqual(got(ext, 1)[0], arp)
     const flooded = lab.steps().find((s) => s.action === 'flooded')!
     const n = 1 + (host ? 1 : 0) + (ext ? 1 : 0)
-    assert.equal(flooded.text, `destination broadcast → every other port in no VLAN (VID 0): ${n} port${n === 1 ? '' : 's'}`)
+    assert.equal(flooded.text, `destination broadcast → every other port in VID 0 (no VLAN): ${n} port${n === 1 ? '' : 's'}`)
 
     const unknown = udp(web.mac, 0x00155d999999, 1, 2)
     web.port.receive(unknown)

@@ -504,7 +504,7 @@ export class VSwitch {
 
   private recordAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, code: number, fam: number, lm: number, rm: number, localIp: number, remoteIp: number): void {
     const v = list.explain(code, fam, f, lm, rm, localIp, remoteIp)
-    const what = fam === FRAME_IPV4 ? `${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
+    const what = fam === FRAME_IPV4 ? `traffic ${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
     if (v.entry === null) {
       this.emit('permitted', 'acl-allow', `${dir} ACLs of ${q.label}: no entry matches ${what} → allowed (no match allows)`, `${q.ref}.acl`, f)
       return
@@ -513,7 +513,8 @@ export class VSwitch {
     if (v.allowed) {
       this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
     } else {
-      this.emit('denied', 'acl-deny', `${dir} ACL ${v.entry.label} is ${why} for ${what}${v.entry.specificity === 0 ? '' : ` (${v.entry.specificity} bits)`}; on a tie Deny beats Allow`, v.entry.ref, f)
+      const bits = v.entry.ip ? ` (${v.entry.specificity} bits)` : ''
+      this.emit('denied', 'acl-deny', `${dir} ACL ${v.entry.label} is ${why} for ${what}${bits}${v.tie ? '; an Allow entry is as specific, and on a tie Deny beats Allow' : ''}`, v.entry.ref, f)
       this.emit('dropped', 'acl-deny', `dropped: a port ACL of ${q.label} denies it ${dir}`, v.entry.ref, f)
     }
   }
@@ -770,7 +771,7 @@ export class VSwitch {
     let text: string
     if (reason === 'pvlan-isolated') text = `dropped: ${to}, but ${p.label} is an isolated port of private VLAN ${sp!.primary}; isolated ports reach only promiscuous ports`
     else if (reason === 'pvlan-community') text = `dropped: ${to}, but ${p.label} is in community ${p.vlan.sendVid} of private VLAN ${sp!.primary} and ${d.label} is ${dp!.mode === 'isolated' ? 'isolated' : `in community ${d.vlan.sendVid}`}; community ports reach their own community and promiscuous ports`
-    else text = `dropped: ${to}, which is not a member of ${vlanName(vid)} (it is ${d.vlan.label}; the frame came from ${p.label}, ${p.vlan.label})`
+    else text = `dropped: ${to} (${d.vlan.label}), but the frame from ${p.label} (${p.vlan.label}) is in ${vlanName(vid)}; ports reach each other only inside one VLAN`
     this.emit('dropped', reason, text, `${d.ref}.vlan`, f)
   }
 
