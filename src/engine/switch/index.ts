@@ -6,8 +6,8 @@
 //     interface>, state: vm.running ? 'up' : 'vm-off'}` (an unconnected adapter has no port);
 //   - a host vNIC: `{key: alias, kind: 'host', macAddress, features: attachment.features,
 //     place: {kind: 'host', name: alias}, sink: <host stack interface>}`;
-//   - an External switch's uplink: `{key: adapterName, kind: 'external', macAddress: 0,
-//     place: {kind: 'physical', name: adapterName}, sink: <the network beyond the adapter>}`.
+//   - an External switch's uplink: `{key: 'external (Ethernet)', kind: 'external', macAddress: 0,
+//     place: {kind: 'physical', name: 'Ethernet'}, sink: <the network beyond the adapter>}`.
 // Each endpoint sends with `port.receive(frame)`; the switch calls the destination sinks
 // synchronously, in zero virtual time (endpoints schedule their own latency).
 export {VSwitch, SwitchPort, MAX_LEARNED_PER_PORT} from './vswitch.js'
