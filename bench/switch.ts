@@ -85,7 +85,7 @@ function fmt(r: number): string {
   return `${(r / 1e6).toFixed(2)} M`
 }
 
-function forwarding(withPolicies: boolean): number {
+export function forwarding(withPolicies: boolean): number {
   const {ports, frames, sinks} = build(withPolicies)
   const r = rate((n) => {
     for (let i = 0; i < n; i++) ports[i & (PORTS - 1)].receive(frames[i & (PORTS - 1)])

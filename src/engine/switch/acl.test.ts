@@ -3,7 +3,7 @@
 // a stateful session whose return traffic passes until the idle timeout on the virtual clock.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {SwitchLab, arpRequest, got, ip, lastDrop, ping, tcp, udp} from '../testing/switch.js'
+import {SwitchLab, arpRequest, got, ip, lastDenial, lastDrop, ping, tcp, udp} from '../testing/switch.js'
 import type {ExtendedAcl, PortAcl} from '../testing/switch.js'
 import type {AclAddress} from '../config.js'
 
@@ -31,14 +31,14 @@ test('longest prefix wins: a /8 Allow beats an ANY Deny', () => {
   const {lab, web, db} = aclLab([acl(0, 'allow', 'outbound', ipA(ip(10, 0, 0, 0), 8)), acl(1, 'deny', 'outbound', ANY_IP)])
   web.port.receive(udp(web.mac, db.mac, 1, 2, toIp(ip(10, 0, 0, 2))))
   got(db, 1)
-  const permitted = lab.steps().find((s) => s.action === 'permitted')!
-  assert.equal(permitted.text, 'outbound ACL remote 10.0.0.0/8 Allow is the most specific matching entry for to 10.0.0.2 → allowed')
+  const permitted = lab.steps().find((s) => s.reason === 'acl-allow')!
+  assert.equal(permitted.text, 'outbound ACL remote 10.0.0.0/8 Allow is the most specific matching entry for traffic to 10.0.0.2 → allowed')
   assert.equal(permitted.ref, `${WEB}.acl[0]`)
   web.port.receive(udp(web.mac, db.mac, 1, 2, toIp(ip(192, 168, 1, 9))))
   got(db, 1)
-  const d = lastDrop(lab, 'acl-deny')
+  const d = lastDenial(lab, 'acl-deny')
   assert.equal(d.ref, `${WEB}.acl[1]`)
-  assert.equal(d.text, 'dropped: outbound ACL remote ANY (IP) Deny is the most specific matching entry for to 192.168.1.9; on a tie Deny beats Allow')
+  assert.equal(d.text, 'outbound ACL remote ANY (IP) Deny is the most specific matching entry for traffic to 192.168.1.9 (0 bits)')
   // A more specific Deny inside the allowed /8.
   const more = aclLab([acl(0, 'allow', 'outbound', ipA(ip(10, 0, 0, 0), 8)), acl(1, 'deny', 'outbound', ipA(ip(10, 0, 0, 0), 24))])
   more.web.port.receive(udp(more.web.mac, more.db.mac, 1, 2, toIp(ip(10, 0, 0, 2))))
@@ -59,7 +59,9 @@ test('on an equal prefix Deny beats Allow, whatever the order', () => {
     const {lab, web, db} = aclLab(order === 0 ? entries : entries.reverse())
     web.port.receive(udp(web.mac, db.mac, 1, 2, toIp(ip(10, 0, 0, 2))))
     got(db, 0)
-    assert.equal(lastDrop(lab, 'acl-deny').ref, `${WEB}.acl[1]`)
+    const d = lastDenial(lab, 'acl-deny')
+    assert.equal(d.ref, `${WEB}.acl[1]`)
+    assert.equal(d.text, 'outbound ACL remote 10.0.0.0/8 Deny is the most specific matching entry for traffic to 10.0.0.2 (8 bits); an Allow entry is as specific, and on a tie Deny beats Allow')
   }
 })
 
@@ -79,7 +81,7 @@ test('MAC entries: an exact MAC is more specific than ANY; a Deny in either fami
   const both = aclLab([acl(0, 'allow', 'outbound', ipA(ip(10, 0, 0, 0), 8)), acl(1, 'deny', 'outbound', macA(0x00155d000002))])
   both.web.port.receive(udp(both.web.mac, both.db.mac, 1, 2, toIp(ip(10, 0, 0, 2))))
   got(both.db, 0)
-  const d = lastDrop(both.lab, 'acl-deny')
+  const d = lastDenial(both.lab, 'acl-deny')
   assert.equal(d.ref, `${WEB}.acl[1]`)
   assert.match(d.text, /the best IP entry, remote 10\.0\.0\.0\/8 Allow, is overruled: a Deny in either family drops/)
 })
@@ -99,9 +101,9 @@ test('local and remote follow the direction: inbound ACLs judge the source as re
   const third = lab.vm('third')
   db.port.receive(udp(db.mac, web.mac, 1, 2, {srcIp: ip(10, 0, 0, 2), dstIp: ip(10, 0, 0, 1)}))
   got(web, 0)
-  const d = lastDrop(lab, 'acl-deny')
+  const d = lastDenial(lab, 'acl-deny')
   assert.equal(d.ref, `${WEB}.acl[0]`)
-  assert.match(d.text, /^dropped: inbound ACL remote 10\.0\.0\.2\/32 Deny is the most specific matching entry for from 10\.0\.0\.2 \(32 bits\)/)
+  assert.equal(d.text, 'inbound ACL remote 10.0.0.2/32 Deny is the most specific matching entry for traffic from 10.0.0.2 (32 bits)')
   third.port.receive(udp(third.mac, web.mac, 1, 2, {srcIp: ip(10, 0, 0, 3), dstIp: ip(10, 0, 0, 1)}))
   got(web, 1)
   // Outbound: local = the source address.
@@ -145,12 +147,12 @@ test('extended ACLs: larger weights apply first and the first match decides', ()
   const {lab, web, db} = aclLab([], [xacl(0, 'deny', 'outbound', 1), xacl(1, 'allow', 'outbound', 10, {protocol: 6, remotePorts: [80, 80]})])
   web.port.receive(tcp(web.mac, db.mac, 50000, 80, 2))
   got(db, 1)
-  assert.equal(lab.steps().find((s) => s.action === 'permitted')!.ref, `${WEB}.extendedAcl[1]`)
+  assert.equal(lab.steps().find((s) => s.reason === 'extended-acl-allow')!.ref, `${WEB}.extendedAcl[1]`)
   web.port.receive(tcp(web.mac, db.mac, 50000, 22, 2))
   got(db, 1)
-  const d = lastDrop(lab, 'extended-acl-deny')
+  const d = lastDenial(lab, 'extended-acl-deny')
   assert.equal(d.ref, `${WEB}.extendedAcl[0]`)
-  assert.equal(d.text, 'dropped: outbound extended ACL Deny weight 1 local ANY:ANY remote ANY:ANY protocol ANY is the first match (larger weights apply first)')
+  assert.equal(d.text, 'outbound extended ACL Deny weight 1 local ANY:ANY remote ANY:ANY protocol ANY is the first match (larger weights apply first)')
   web.port.receive(ping(web.mac, db.mac))
   lastDrop(lab, 'extended-acl-deny')
   // Non-IP frames are not judged by extended ACLs.

@@ -33,10 +33,15 @@ const SIDE_NONE = 0
 const SIDE_ANY = 1
 const SIDE_EXACT = 2
 
+const ACT_DENY = 1
+const ACT_METER = 2
+
 export class CompiledAcl {
   /** Frames and bytes counted by a Meter entry. */
   packets = 0
   bytes = 0
+  /** `action` as a number for the matching loop: 0 Allow, ACT_DENY, ACT_METER. */
+  readonly act: number
 
   constructor(
     readonly index: number,
@@ -60,7 +65,9 @@ export class CompiledAcl {
     readonly ref: string,
     /** `remote 10.0.0.0/8 Allow`, for step texts. */
     readonly label: string,
-  ) {}
+  ) {
+    this.act = action === 'deny' ? ACT_DENY : action === 'meter' ? ACT_METER : 0
+  }
 }
 
 /** The mask of a prefix length as an int32. */
@@ -140,7 +147,7 @@ function macAt(f: Uint8Array, o: number, hi: number, lo: number): boolean {
 
 /** More specific, or as specific and Deny over Allow. */
 function beats(e: CompiledAcl, best: CompiledAcl | null): boolean {
-  return best === null || e.specificity > best.specificity || (e.specificity === best.specificity && e.action === 'deny' && best.action !== 'deny')
+  return best === null || e.specificity > best.specificity || (e.specificity === best.specificity && e.act === ACT_DENY && best.act !== ACT_DENY)
 }
 
 /** What a simple ACL list decided: the entry that decided (null: no entry matched). */
@@ -149,6 +156,8 @@ export interface AclVerdict {
   readonly entry: CompiledAcl | null
   /** The other family's best entry when both matched (for the step text). */
   readonly other: CompiledAcl | null
+  /** A Deny won over an Allow entry of the same family that was exactly as specific. */
+  readonly tie: boolean
 }
 
 /** One direction's simple ACL entries of one port. */
@@ -172,7 +181,7 @@ export class AclList {
     for (let i = 0; i < es.length; i++) {
       const e = es[i]
       if (!matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
-      if (e.action === 'meter') {
+      if (e.act === ACT_METER) {
         if (bestMeter < 0 || e.specificity > es[bestMeter].specificity) bestMeter = i
       } else if (e.ip) {
         if (beats(e, bestIp < 0 ? null : es[bestIp])) bestIp = i
@@ -180,8 +189,8 @@ export class AclList {
         bestMac = i
       }
     }
-    if (bestMac >= 0 && es[bestMac].action === 'deny') return -2 - bestMac
-    if (bestIp >= 0 && es[bestIp].action === 'deny') return -2 - bestIp
+    if (bestMac >= 0 && es[bestMac].act === ACT_DENY) return -2 - bestMac
+    if (bestIp >= 0 && es[bestIp].act === ACT_DENY) return -2 - bestIp
     if (bestMeter >= 0) {
       es[bestMeter].packets++
       es[bestMeter].bytes += f.length
@@ -191,15 +200,20 @@ export class AclList {
 
   /** The decision `check` returned, with the entries a step text names. */
   explain(code: number, fam: number, f: Uint8Array, lm: number, rm: number, localIp: number, remoteIp: number): AclVerdict {
-    if (code === -1) return {allowed: true, entry: null, other: null}
+    if (code === -1) return {allowed: true, entry: null, other: null, tie: false}
     const allowed = code >= 0
     const entry = this.entries[allowed ? code : -2 - code]
     let other: CompiledAcl | null = null
+    let tie = false
     for (const e of this.entries) {
-      if (e.action === 'meter' || e.ip === entry.ip || !matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
-      if (beats(e, other)) other = e
+      if (e.act === ACT_METER || !matches(e, fam, f, lm, rm, localIp, remoteIp)) continue
+      if (e.ip !== entry.ip) {
+        if (beats(e, other)) other = e
+      } else if (!allowed && e.act !== ACT_DENY && e.specificity === entry.specificity) {
+        tie = true
+      }
     }
-    return {allowed, entry, other}
+    return {allowed, entry, other, tie}
   }
 }
 

@@ -1,5 +1,6 @@
 // No frame makes the switch throw: random bytes, and valid frames of every kind (then mutated)
-// sent from ports with every feature on, recorder on and off. Seeded, so a failure reproduces.
+// sent from ports with every feature on, recorder on and off; every drop is counted once and
+// recorded once. Seeded, so a failure reproduces.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
@@ -63,18 +64,27 @@ for (const record of [false, true]) {
   test(`no frame makes the switch throw (fast-check, recorder ${record ? 'on' : 'off'})`, () => {
     const {lab: l, ports} = lab(record)
     let sent = 0
+    const dropSteps: Record<string, number> = {}
     fc.assert(
       fc.property(fc.nat(ports.length - 1), fc.oneof(arbSwitchFrame, arbSwitchFrame, arbAnyBytes), fc.nat(10_000), (i, frame, dt) => {
         l.scheduler.advance(dt)
         ports[i].port.receive(frame)
         sent++
-        if (record) l.steps()
+        if (record) {
+          for (const st of l.steps()) {
+            if (st.action !== 'dropped') continue
+            assert.match(st.text, /^dropped: /)
+            dropSteps[st.reason] = (dropSteps[st.reason] ?? 0) + 1
+          }
+        }
       }),
       {seed: 0x5717c4, numRuns: record ? 3000 : 10_000},
     )
     // Every drop was counted under a known reason; frames did flow.
     const drops = l.sw.drops.toJSON()
     for (const r of Object.keys(drops)) assert.ok(DROP_REASONS.includes(r as (typeof DROP_REASONS)[number]), r)
+    // Every drop is one counter and, when recording, one `dropped` step.
+    if (record) assert.deepEqual(dropSteps, drops)
     const delivered = ports.reduce((a, p) => a + p.sink.frames.length, 0)
     assert.ok(sent > 0 && delivered > 0 && (drops.malformed ?? 0) > 0, JSON.stringify({sent, delivered, drops}))
   })

@@ -120,7 +120,7 @@ test('reference §3.2 consequence: Access 121 and Untagged cannot talk; two Acce
   const t = lab.vm('t', {vlan: {mode: 'trunk', allowedVlanIds: [[1, 100]], nativeVlanId: 121}})
   a.port.receive(udp(a.mac, u.mac, 1, 2))
   const d = lastDrop(lab, 'vlan-mismatch')
-  assert.equal(d.text, 'dropped: destination MAC 00-15-5D-00-00-03 is vm u/Network Adapter, which is not a member of VLAN 121 (it is untagged; the frame came from vm a/Network Adapter, access 121)')
+  assert.equal(d.text, 'dropped: destination MAC 00-15-5D-00-00-03 is vm u/Network Adapter (untagged), but the frame from vm a/Network Adapter (access 121) is in VLAN 121; ports reach each other only inside one VLAN')
   a.port.receive(udp(a.mac, b.mac, 1, 2))
   got(b, 1)
   a.port.receive(udp(a.mac, t.mac, 1, 2))
@@ -136,7 +136,7 @@ test('reference §3.2 consequence: Access 121 and Untagged cannot talk; two Acce
   lab.steps()
   t.port.receive(udp(t.mac, 0xffff_ffff_ffff, 1, 2, {vid: 100}))
   const steps = lab.steps()
-  const cls = steps.find((s) => s.reason === 'vlan')!
+  const cls = steps.find((s) => s.reason === 'vlan-trunk')!
   assert.equal(cls.text, 'classified into VLAN 100: tagged VLAN 100, allowed on this trunk 1-100 native 121 port')
   assert.equal(cls.ref, 'vm t/Network Adapter.vlan')
 })

@@ -117,7 +117,7 @@ export function egressOf(v: PortVlan, vid: number): number {
   return v.receiveVid >= 0 ? (vid === v.receiveVid ? EGRESS_UNTAGGED : NOT_MEMBER) : v.receive![vid]
 }
 
-/** "VLAN 121" or "no VLAN (untagged)" for VID 0. */
+/** "VLAN 121", or "VID 0 (no VLAN)". */
 export function vlanName(vid: number): string {
-  return vid === 0 ? 'no VLAN (VID 0)' : `VLAN ${vid}`
+  return vid === 0 ? 'VID 0 (no VLAN)' : `VLAN ${vid}`
 }

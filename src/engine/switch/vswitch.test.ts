@@ -20,12 +20,14 @@ test('VM to VM on one switch: the frame reaches the destination port only, byte 
   assert.deepEqual(
     steps.map((s) => [s.action, s.reason]),
     [
-      ['received', 'ingress'],
+      ['received', 'port-ingress'],
+      ['permitted', 'ingress-checks'],
       ['forwarded', 'known-mac'],
     ],
   )
-  assert.equal(steps[1].text, 'destination MAC 00-15-5D-00-00-02 is the port of vm db/Network Adapter → 1 port')
-  assert.equal(steps[1].ref, 'vm db/Network Adapter')
+  assert.equal(steps[1].text, "MAC address spoofing is Off and the source is the adapter's own MAC; no outbound ACL")
+  assert.equal(steps[2].text, 'destination MAC 00-15-5D-00-00-02 is the port of vm db/Network Adapter → 1 port')
+  assert.equal(steps[2].ref, 'vm db/Network Adapter')
   assert.deepEqual(steps[0].place, {kind: 'switch', name: 'NATSwitch'})
   assert.match(steps[0].text, /^received from vm web\/Network Adapter: /)
   // And back.
@@ -60,7 +62,7 @@ for (const type of ['External', 'Internal', 'Private'] as const) {
     if (ext) assert.deepEqual(got(ext, 1)[0], arp)
     const flooded = lab.steps().find((s) => s.action === 'flooded')!
     const n = 1 + (host ? 1 : 0) + (ext ? 1 : 0)
-    assert.equal(flooded.text, `destination broadcast → every other port in no VLAN (VID 0): ${n} port${n === 1 ? '' : 's'}`)
+    assert.equal(flooded.text, `destination broadcast → every other port in VID 0 (no VLAN): ${n} port${n === 1 ? '' : 's'}`)
 
     const unknown = udp(web.mac, 0x00155d999999, 1, 2)
     web.port.receive(unknown)
@@ -191,7 +193,9 @@ test('ingress: DHCP guard drops DHCP server messages from the VM, and only those
   server.port.receive(dhcpReply(server.mac, 0xffff_ffff_ffff))
   got(client, 1)
   // A guarded VM may still be a DHCP client, and send other UDP.
+  lab.steps()
   rogue.port.receive(udp(rogue.mac, 0xffff_ffff_ffff, 68, 67))
+  assert.equal(lab.steps().find((s) => s.reason === 'ingress-checks')!.text, "MAC address spoofing is Off and the source is the adapter's own MAC; DHCP guard On: not a DHCP server message; no outbound ACL")
   rogue.port.receive(udp(rogue.mac, client.mac, 67, 5000))
   got(client, 3)
   assert.equal(lab.sw.drops.get('dhcp-guard'), 1)

@@ -335,14 +335,18 @@ export class VSwitch {
     // A sender may reuse its buffer between calls: facts are only ever reused within one call.
     this.factsFrame = null
     const rec = this.rec
-    if (rec !== null) this.emit('received', 'ingress', `received from ${p.label}: ${summarizeFrame(decodeFrame(f))}`, p.ref, f)
+    if (rec !== null) this.emit('received', 'port-ingress', `received from ${p.label}: ${summarizeFrame(decodeFrame(f))}`, p.ref, f)
     if (p.stateCode !== UP) return this.dropPortState(p, f)
     const srcHi = (f[6] << 8) | f[7]
     const srcLo = (f[8] << 24) | (f[9] << 16) | (f[10] << 8) | f[11]
     if ((srcHi & 0x100) !== 0) return this.dropMulticastSource(p, f)
     const own = srcHi === p.macHi && srcLo === p.macLo
     if (!own && (!p.spoofing || p.macHi === NO_MAC)) return this.dropSpoofed(p, f)
-    if (p.ingressPolicy && !this.ingressPolicies(p, f, tagged)) return
+    if (p.ingressPolicy) {
+      if (!this.ingressPolicies(p, f, tagged, own)) return
+    } else if (rec !== null && p.kindCode !== KIND_EXTERNAL) {
+      this.recordIngressChecks(p, f, own)
+    }
 
     // VLAN classification.
     const tagVid = tagged ? ((f[14] & 0x0f) << 8) | f[15] : 0
@@ -378,13 +382,14 @@ export class VSwitch {
   }
 
   /** Guards and outbound ACLs. Returns false when the frame was dropped. */
-  private ingressPolicies(p: SwitchPort, f: Uint8Array, tagged: boolean): boolean {
+  private ingressPolicies(p: SwitchPort, f: Uint8Array, tagged: boolean, own: boolean): boolean {
     const l3 = tagged ? 18 : 14
     const etherType = (f[l3 - 2] << 8) | f[l3 - 1]
     if (p.dhcpGuard || p.routerGuard) {
       const reason = this.guardVerdict(p, f, l3, etherType)
       if (reason !== null) return false
     }
+    if (this.rec !== null) this.recordIngressChecks(p, f, own)
     return p.aclOut === null && p.xaclOut === null ? true : this.portAcls(p, 'outbound', p.aclOut, p.xaclOut, f, l3, etherType)
   }
 
@@ -499,14 +504,19 @@ export class VSwitch {
 
   private recordAcl(q: SwitchPort, list: AclList, dir: 'inbound' | 'outbound', f: Uint8Array, code: number, fam: number, lm: number, rm: number, localIp: number, remoteIp: number): void {
     const v = list.explain(code, fam, f, lm, rm, localIp, remoteIp)
-    const what = fam === FRAME_IPV4 ? `${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
+    const what = fam === FRAME_IPV4 ? `traffic ${dir === 'outbound' ? 'to' : 'from'} ${formatIpv4(remoteIp)}` : fam === FRAME_IPV6 ? 'an IPv6 packet' : `a non-IP frame (judged by MAC entries only)`
     if (v.entry === null) {
       this.emit('permitted', 'acl-allow', `${dir} ACLs of ${q.label}: no entry matches ${what} → allowed (no match allows)`, `${q.ref}.acl`, f)
       return
     }
     const why = v.other === null ? 'the most specific matching entry' : `the most specific matching ${v.entry.ip ? 'IP' : 'MAC'} entry (the best ${v.other.ip ? 'IP' : 'MAC'} entry, ${v.other.label}, ${v.allowed ? 'allows too' : 'is overruled: a Deny in either family drops'})`
-    if (v.allowed) this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
-    else this.emit('dropped', 'acl-deny', `dropped: ${dir} ACL ${v.entry.label} is ${why} for ${what}${v.entry.specificity === 0 ? '' : ` (${v.entry.specificity} bits)`}; on a tie Deny beats Allow`, v.entry.ref, f)
+    if (v.allowed) {
+      this.emit('permitted', 'acl-allow', `${dir} ACL ${v.entry.label} is ${why} for ${what} → allowed`, v.entry.ref, f)
+    } else {
+      const bits = v.entry.ip ? ` (${v.entry.specificity} bits)` : ''
+      this.emit('denied', 'acl-deny', `${dir} ACL ${v.entry.label} is ${why} for ${what}${bits}${v.tie ? '; an Allow entry is as specific, and on a tie Deny beats Allow' : ''}`, v.entry.ref, f)
+      this.emit('dropped', 'acl-deny', `dropped: a port ACL of ${q.label} denies it ${dir}`, v.entry.ref, f)
+    }
   }
 
   /** An extended ACL list, stateful flows first. */
@@ -530,7 +540,10 @@ export class VSwitch {
     }
     if (!e.allow) {
       this.drops.count('extended-acl-deny')
-      if (this.rec !== null) this.emit('dropped', 'extended-acl-deny', `dropped: ${dir} extended ACL ${e.label} is the first match (larger weights apply first)`, e.ref, f)
+      if (this.rec !== null) {
+        this.emit('denied', 'extended-acl-deny', `${dir} extended ACL ${e.label} is the first match (larger weights apply first)`, e.ref, f)
+        this.emit('dropped', 'extended-acl-deny', `dropped: an extended port ACL of ${q.label} denies it ${dir}`, e.ref, f)
+      }
       return false
     }
     if (e.stateful) q.flows!.open(e, localIp >>> 0, out ? x.flowSrc : x.flowDst, remoteIp >>> 0, out ? x.flowDst : x.flowSrc, x.protocol, now)
@@ -586,7 +599,7 @@ export class VSwitch {
     if (rec !== null) {
       const n = members.length - (members.includes(p) ? 1 : 0)
       const dst = get48(f, 0)
-      this.emit('flooded', 'flood', `destination ${dst === 0xffff_ffff_ffff ? 'broadcast' : `multicast ${formatMacTrace(dst)}`} → every other port in ${vlanName(vid)}: ${n} port${n === 1 ? '' : 's'}${this.pvlanFloodNote(p)}`, null, f)
+      this.emit('flooded', 'broadcast', `destination ${dst === 0xffff_ffff_ffff ? 'broadcast' : `multicast ${formatMacTrace(dst)}`} → every other port in ${vlanName(vid)}: ${n} port${n === 1 ? '' : 's'}${this.pvlanFloodNote(p)}`, null, f)
     }
     let untagged: Uint8Array | null = null
     let tagged2: Uint8Array | null = null
@@ -600,7 +613,7 @@ export class VSwitch {
       let out: Uint8Array
       if (mode === EGRESS_UNTAGGED) out = untagged ??= untaggedOf(f, tagged)
       else out = tagged2 ??= taggedOf(f, tagged, vid)
-      if (rec !== null) this.recordEgress(m, f, out, vid, 'flood', `copy to ${m.label}`)
+      if (rec !== null) this.recordEgress(m, f, out, vid, 'broadcast', `copy to ${m.label}`)
       m.sink.receive(out)
       if (m.mirror === MIRROR_SOURCE && mirrorFrom === null) {
         mirrorFrame = out
@@ -758,7 +771,7 @@ export class VSwitch {
     let text: string
     if (reason === 'pvlan-isolated') text = `dropped: ${to}, but ${p.label} is an isolated port of private VLAN ${sp!.primary}; isolated ports reach only promiscuous ports`
     else if (reason === 'pvlan-community') text = `dropped: ${to}, but ${p.label} is in community ${p.vlan.sendVid} of private VLAN ${sp!.primary} and ${d.label} is ${dp!.mode === 'isolated' ? 'isolated' : `in community ${d.vlan.sendVid}`}; community ports reach their own community and promiscuous ports`
-    else text = `dropped: ${to}, which is not a member of ${vlanName(vid)} (it is ${d.vlan.label}; the frame came from ${p.label}, ${p.vlan.label})`
+    else text = `dropped: ${to} (${d.vlan.label}), but the frame from ${p.label} (${p.vlan.label}) is in ${vlanName(vid)}; ports reach each other only inside one VLAN`
     this.emit('dropped', reason, text, `${d.ref}.vlan`, f)
   }
 
@@ -767,6 +780,21 @@ export class VSwitch {
 
   private emit(action: StepAction, reason: StepReason, text: string, ref: string | null, frame: Uint8Array, changes?: readonly FieldChange[]): void {
     this.rec!.step(changes === undefined ? {timeMs: this.scheduler.now, place: this.place, action, reason, text, ref, frame} : {timeMs: this.scheduler.now, place: this.place, action, reason, text, ref, frame, changes})
+  }
+
+  /** What spoofing and the guards found, for a frame that passed them. */
+  private recordIngressChecks(p: SwitchPort, f: Uint8Array, own: boolean): void {
+    const parts = [
+      p.spoofing
+        ? own
+          ? 'MAC address spoofing is On; the source is the adapter\'s own MAC'
+          : 'MAC address spoofing is On: any source MAC is accepted'
+        : 'MAC address spoofing is Off and the source is the adapter\'s own MAC',
+    ]
+    if (p.dhcpGuard) parts.push('DHCP guard On: not a DHCP server message')
+    if (p.routerGuard) parts.push('router guard On: not a router advertisement or redirect')
+    if (p.aclOut === null && p.xaclOut === null) parts.push('no outbound ACL')
+    this.emit('permitted', 'ingress-checks', parts.join('; '), p.ref, f)
   }
 
   private recordClassified(p: SwitchPort, f: Uint8Array, vid: number, tagVid: number): void {
@@ -781,8 +809,11 @@ export class VSwitch {
             : `tagged VLAN ${tagVid}, allowed on this ${p.vlan.label} port`
           : p.vlan.pvlan !== null
             ? `the adapter is ${p.vlan.pvlan.mode} in private VLAN ${p.vlan.pvlan.primary} and sends on ${p.vlan.pvlan.mode === 'promiscuous' ? 'the primary' : 'its secondary'} VLAN`
-            : `the adapter is in ${p.vlan.label} mode`
-    this.emit('permitted', 'vlan', `classified into ${vlanName(vid)}: ${how}`, p.kindCode === KIND_EXTERNAL ? null : `${p.ref}.vlan`, f)
+            : p.vlan.sendVid === 0
+              ? 'the adapter is untagged'
+              : `the adapter is in access mode for VLAN ${p.vlan.sendVid}`
+    const reason = p.vlan.ingress === IN_ACCESS ? (p.vlan.pvlan === null ? 'vlan-access' : 'vlan-private') : 'vlan-trunk'
+    this.emit('permitted', reason, `classified into ${vlanName(vid)}: ${how}`, p.kindCode === KIND_EXTERNAL ? null : `${p.ref}.vlan`, f)
   }
 
   private recordKnown(d: SwitchPort, f: Uint8Array): void {
@@ -799,7 +830,8 @@ export class VSwitch {
     const after = tagName(out)
     if (text !== null) this.emit('forwarded', reason, `${text}${after === 'untagged' ? '' : `, tagged VLAN ${vid}`}`, null, out)
     if (before !== after) {
-      const what = after === 'untagged' ? `tag removed: ${d.label} receives ${vlanName(vid)} untagged (${d.vlan.label})` : before === 'untagged' ? `tag VLAN ${vid} added: ${d.label} receives ${vlanName(vid)} tagged (${d.vlan.label})` : `tag rewritten to VLAN ${vid} for ${d.label}`
+      const mode = d.kindCode === KIND_EXTERNAL ? 'it carries every VLAN tagged, except VID 0' : d.vlan.label
+      const what = after === 'untagged' ? `tag removed: ${d.label} receives ${vlanName(vid)} untagged (${mode})` : before === 'untagged' ? `tag VLAN ${vid} added: ${d.label} receives ${vlanName(vid)} tagged (${mode})` : `tag rewritten to VLAN ${vid} for ${d.label} (${mode})`
       this.emit('transformed', 'vlan-tag', what, d.kindCode === KIND_EXTERNAL ? null : `${d.ref}.vlan`, out, [{field: 'vlan.vid', before, after}])
     }
   }

@@ -187,6 +187,16 @@ export function lastDrop(lab: SwitchLab, reason: DropReason): Step {
   return last
 }
 
+/** Asserts the frame was denied by an ACL and dropped (`denied` then `dropped`); returns the `denied` step. */
+export function lastDenial(lab: SwitchLab, reason: 'acl-deny' | 'extended-acl-deny'): Step {
+  const steps = lab.steps()
+  const [denied, dropped] = steps.slice(-2)
+  assert.ok(denied !== undefined && dropped !== undefined, 'fewer than two steps')
+  assert.deepEqual([denied.action, denied.reason, dropped.action, dropped.reason], ['denied', reason, 'dropped', reason], `${denied.text} / ${dropped.text}`)
+  assert.equal(denied.ref, dropped.ref)
+  return denied
+}
+
 export const mac = formatMacTrace
 
 export type {PortAcl, ExtendedAcl, VlanSetting}
