@@ -30,7 +30,7 @@ const Id = Int(0, 0xffffffff)
 const Guid = v.pipe(v.string(), v.uuid('must be a GUID'))
 
 export const FileIpv4Schema = v.pipe(v.strictObject({
-  dhcp: v.optional(v.pipe(v.boolean(), d('DHCP enabled on the interface (default true); New-NetIPAddress turns it off.'))),
+  dhcp: v.optional(v.pipe(v.boolean(), d('DHCP enabled on the interface. Default: on without addresses, off with them (New-NetIPAddress turns it off); true with addresses is a DHCP lease.'))),
   addresses: v.optional(v.pipe(v.array(Prefix), d('IPv4 addresses as a.b.c.d/len (New-NetIPAddress).'))),
   defaultGateway: v.optional(Ipv4),
   forwarding: v.optional(v.pipe(v.boolean(), d('Set-NetIPInterface -Forwarding (default false).'))),
@@ -58,7 +58,7 @@ export const FileNetAdapterSchema = v.strictObject({
     gateway: Ipv4,
     dhcp: v.optional(v.pipe(v.boolean(), d('A DHCP server on the LAN (default true).'))),
   }), d('The LAN the adapter is plugged into; left out: nothing is plugged in (Disconnected).'))),
-  ipv4: v.optional(FileIpv4Schema),
+  ipv4: v.optional(v.pipe(FileIpv4Schema, d('The host\'s IPv4 configuration of the adapter (on the switch\'s vNIC once an External switch shares it). Left out on a LAN: a DHCP lease of its first free address.'))),
   portSecurityMaxMacs: v.optional(v.pipe(Int(1, 4096), d('The upstream switch port\'s limit of source MACs (default: none).'))),
 })
 

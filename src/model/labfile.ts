@@ -33,9 +33,10 @@ import {addDefaultSwitch, addManagementOsAdapter, icsVnicIpv4, managementVnic, n
 // ---------------------------------------------------------------------------------------------
 // Export: the store as a lab file
 
+/** An interface's IPv4 configuration; `dhcp` is written when it is not the usual (on without addresses, off with them). */
 function fileIpv4(ipv4: Ipv4Config): FileIpv4 | undefined {
   const out: FileIpv4 = {
-    ...(ipv4.dhcp ? {} : {dhcp: false}),
+    ...(ipv4.dhcp === (ipv4.addresses.length === 0) ? {} : {dhcp: ipv4.dhcp}),
     ...(ipv4.addresses.length === 0 ? {} : {addresses: ipv4.addresses.map((e) => `${e.ipAddress}/${e.prefixLength}`)}),
     ...(ipv4.defaultGateway === null ? {} : {defaultGateway: ipv4.defaultGateway}),
     ...(ipv4.forwarding ? {forwarding: true} : {}),
@@ -95,8 +96,9 @@ export function exportLab(lab: Lab): LabFile {
   }
   const netAdapters: Record<string, FileNetAdapter> = {}
   for (const a of lab.host.adapters) {
+    // On a LAN, `ipv4` is always written: left out, apply takes a DHCP lease there.
     const shared = switchBoundTo(lab, a.name)?.allowManagementOS ?? false
-    const ipv4 = shared ? undefined : fileIpv4(a.ipv4)
+    const ipv4 = shared ? undefined : fileIpv4(a.ipv4) ?? (a.network === null ? undefined : {})
     netAdapters[a.name] = {
       kind: a.kind,
       ...(a.interfaceDescription === ADAPTER_DEFAULTS[a.kind].interfaceDescription ? {} : {interfaceDescription: a.interfaceDescription}),
@@ -348,7 +350,7 @@ function targetIpv4(file: FileIpv4 | undefined): Ipv4Config {
       return {ipAddress: formatIpv4(cidr.address), prefixLength: cidr.length}
     }),
     defaultGateway: file?.defaultGateway ?? null,
-    dhcp: file?.dhcp ?? true,
+    dhcp: file?.dhcp ?? (file?.addresses ?? []).length === 0,
     forwarding: file?.forwarding ?? false,
   }
 }
@@ -407,7 +409,8 @@ function buildAdapters(lab: Lab, file: LabFile, problems: Problems): void {
     if (a.adminStatus === 'disabled' || a.portSecurityMaxMacs !== undefined) {
       problems.step(path, () => setPhysicalAdapter(lab, name, {portSecurityMaxMacs: a.portSecurityMaxMacs, status: a.adminStatus}))
     }
-    applyIpv4(lab, adapter, adapter.ifIndex, a.ipv4, [...path, 'ipv4'], problems)
+    // Without `ipv4`, an adapter on a LAN keeps the lease Add-NetAdapter's --ip gave it.
+    if (a.ipv4 !== undefined || !a.lan) applyIpv4(lab, adapter, adapter.ifIndex, a.ipv4, [...path, 'ipv4'], problems)
   }
 }
 
@@ -709,10 +712,10 @@ function summary(kind: ObjectKind, value: Record<string, unknown>): string {
   switch (kind) {
     case 'netadapter': return ` (${value.kind as string}${isPlain(value.lan) ? `, LAN ${value.lan.prefix as string}` : ''})`
     case 'vswitch': return ` (${String(value.switchType).toLowerCase()}${value.netAdapterName ? ` on ${value.netAdapterName as string}` : ''})`
-    case 'vm': return value.state === 'Running' ? ' (running)' : ''
+    case 'vm': return value.switchName ? ` → ${value.switchName as string}` : value.state === 'Running' ? ' (running)' : ''
     case 'nat': return ` (${value.internalIPInterfaceAddressPrefix as string})`
     case 'vnic': return ''
-    default: return value.switchName ? ` → ${value.switchName as string}` : ''
+    default: return ''
   }
 }
 

@@ -248,12 +248,19 @@ function ruleMappingToNobody(lab: Lab, out: Finding[]): void {
 
 function ruleOverlappingSubnets(lab: Lab, out: Finding[]): void {
   const held = hostPrefixes(lab)
+  // A shared External switch's vNIC is on its adapter's own LAN: one interface, not two.
+  const group = new Map<string, string>()
+  for (const sw of lab.switches) {
+    if (sw.netAdapterName === null || !sw.allowManagementOS) continue
+    const uplink = findByName(lab.host.adapters, sw.netAdapterName)!
+    for (const n of lab.host.vnics) if (n.switchId === sw.id && n.macAddress === uplink.macAddress) group.set(n.interfaceAlias, uplink.name)
+  }
   const seen = new Set<string>()
   for (let i = 0; i < held.length; i++) {
     for (let j = i + 1; j < held.length; j++) {
       const a = held[i]
       const b = held[j]
-      if (sameName(a.holder, b.holder) || !prefixesOverlap(a.prefix, b.prefix)) continue
+      if (sameName(group.get(a.holder) ?? a.holder, group.get(b.holder) ?? b.holder) || !prefixesOverlap(a.prefix, b.prefix)) continue
       const key = [a.holder, b.holder].sort().join('|')
       if (seen.has(key)) continue
       seen.add(key)
