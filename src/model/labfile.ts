@@ -806,9 +806,10 @@ export async function formatLabFile(file: LabFile, format: LabFileFormat): Promi
 /** Parses a lab file's text (YAML 1.2, so JSON too) and checks its shape: every problem at once. */
 export async function parseLabFile(text: string, name: string): Promise<{file: LabFile} | {problems: FileProblem[]}> {
   const {parseDocument} = await import('yaml')
-  const document = parseDocument(text, {prettyErrors: false, uniqueKeys: true})
+  const document = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
   if (document.errors.length > 0) {
-    return {problems: document.errors.map((e) => ({message: `${e.message.split('\n')[0]}${e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : ''}`, path: name}))}
+    // prettyErrors puts the position in the message's first line and a code frame after it.
+    return {problems: document.errors.map((e) => ({message: e.message.split('\n')[0].replace(/:$/, ''), path: name}))}
   }
   const {checkLabFileShape} = await import('./labfile-schema.js')
   return checkLabFileShape(document.toJS())
