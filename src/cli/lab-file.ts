@@ -7,10 +7,10 @@ import type {FileProblem, LabFile} from '../model/labfile-schema.js'
 import {HvnetError} from '../model/errors.js'
 import {parseLabFile} from '../model/labfile.js'
 
-export function labFileProblems(name: string, problems: readonly FileProblem[], changed = false): HvnetError {
+export function labFileProblems(name: string, problems: readonly FileProblem[]): HvnetError {
   const error = new HvnetError(
     'lab-file-invalid',
-    `${name} has ${problems.length} problem${problems.length === 1 ? '' : 's'}${changed ? '' : '; nothing was changed'}: ${problems.map((p) => `${p.path}: ${p.message}`).join(' | ')}`,
+    `${name} has ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above, or in \`details\` under --json); nothing was changed.`,
     'Fix them in the file and run the command again (`hvnet schema` prints the format).',
   )
   error.details = problems.map((p) => `${p.path}: ${p.message}`)

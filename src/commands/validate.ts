@@ -1,12 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import type {Finding} from '../model/lint.js'
-
 import {HvnetCommand} from '../cli/base-command.js'
 import {readLabFile} from '../cli/lab-file.js'
-import {planApply} from '../model/labfile.js'
-import {findingsFail, lintFile, lintLab} from '../model/lint.js'
-import {emptyLab} from '../model/lab.js'
+import {findingsFail, lintLab, lintLabFile} from '../model/lint.js'
 import {renderFindings} from '../render/plan.js'
 
 export default class Validate extends HvnetCommand {
@@ -27,20 +23,7 @@ Each finding has a stable code, a severity (error, warning, info), the objects i
 
   async run() {
     const {flags} = await this.parse(Validate)
-    let findings: Finding[]
-    if (flags.file === undefined) {
-      findings = lintLab((await this.loadLab()).lab)
-    } else {
-      const file = await readLabFile(flags.file)
-      findings = lintFile(file)
-      const plan = planApply(emptyLab(), false, file, true)
-      for (const p of plan.problems) {
-        // A second NAT is its own finding; New-NetNat's refusal of it says nothing more.
-        if (findings.some((f) => f.code === 'second-nat') && /^nats\b/.test(p.path)) continue
-        findings.push({code: 'lab-file-invalid', fix: 'Fix the file; `hvnet apply` refuses it as it is.', message: `${p.path}: ${p.message}`, objects: [p.path], severity: 'error'})
-      }
-      if (plan.lab) findings.push(...lintLab(plan.lab))
-    }
+    const findings = flags.file === undefined ? lintLab((await this.loadLab()).lab) : lintLabFile(await readLabFile(flags.file))
     const failed = findingsFail(findings, flags.strict)
     if (!this.jsonEnabled()) this.log(await renderFindings(findings))
     if (failed) process.exitCode = 1

@@ -248,10 +248,10 @@ export function checkLabFileShape(document: unknown): {file: LabFile} | {problem
   const problems: FileProblem[] = []
   const seen = new Set<string>()
   for (const issue of result.issues) {
-    // A variant reports the branch it could not choose; say what the branch key allows.
     const keys = (issue.path ?? []).map((item) => item.key as number | string)
-    const line = `${formatPath(keys)}: ${issue.message}`
-    if (!seen.has(line)) problems.push({message: issue.message, path: formatPath(keys)})
+    const message = issue.expected === 'never' ? 'is not a key of the lab-file format (see `hvnet schema`)' : issue.message
+    const line = `${formatPath(keys)}: ${message}`
+    if (!seen.has(line)) problems.push({message, path: formatPath(keys)})
     seen.add(line)
   }
   return {problems}

@@ -7,6 +7,8 @@ import type {Lab, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js
 
 import {type Cidr, broadcastOf, formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
 import {hostPrefixes} from './host.js'
+import {emptyLab} from './lab.js'
+import {planApply} from './labfile.js'
 import {findByName, sameName} from './names.js'
 import {inRanges} from './vlan.js'
 import {switchType} from './vswitch.js'
@@ -303,4 +305,20 @@ export function lintLab(lab: Lab): Finding[] {
 /** Whether the findings fail validation: an error, or with --strict also a warning. */
 export function findingsFail(findings: readonly Finding[], strict: boolean): boolean {
   return findings.some((f) => f.severity === 'error' || (strict && f.severity === 'warning'))
+}
+
+/**
+ * A lab file on its own, as `apply` into a new store would build it: its own findings (a second
+ * NAT: the lab is then built with the first), each refused step as `lab-file-invalid`, then the
+ * rules over the lab it builds.
+ */
+export function lintLabFile(file: LabFile): Finding[] {
+  const findings = lintFile(file)
+  const nats = Object.entries(file.nats ?? {})
+  const built = planApply(emptyLab(file.seed), false, nats.length > 1 ? {...file, nats: Object.fromEntries(nats.slice(0, 1))} : file, true)
+  for (const p of built.problems) {
+    findings.push({code: 'lab-file-invalid', fix: 'Fix the file; `hvnet apply` refuses it as it is.', message: `${p.path}: ${p.message}`, objects: [p.path], severity: FINDINGS['lab-file-invalid']})
+  }
+  if (built.lab) findings.push(...lintLab(built.lab))
+  return findings
 }
