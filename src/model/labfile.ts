@@ -27,7 +27,7 @@ import {addExternalAddress, addStaticMapping, enableNat, EXTERNAL_PORT_END, EXTE
 import {findByName, sameName} from './names.js'
 import {checkLabShape} from './schema.js'
 import {formatVlanList} from './vlan.js'
-import {addAcl, addAdapter, addExtendedAcl, connectAdapter, defaultGuest, newVm, removeAdapter, setAdapter, setGuest, setGuestIp, setManagementOsVlan, setVlan, startVm, UNASSIGNED_MAC} from './vm.js'
+import {addAcl, addAdapter, addExtendedAcl, checkPvlans, connectAdapter, defaultGuest, newVm, removeAdapter, setAdapter, setGuest, setGuestIp, setManagementOsVlan, setVlan, startVm, UNASSIGNED_MAC} from './vm.js'
 import {addDefaultSwitch, addManagementOsAdapter, icsVnicIpv4, managementVnic, newSwitch, switchType} from './vswitch.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -493,11 +493,27 @@ function aclInput(acl: FilePortAcl) {
   }
 }
 
+/**
+ * Each VM is built in a scratch lab that shares the host and switches but holds only that VM (and
+ * a VM of the same name, so that New-VM's duplicate rule speaks): the per-VM rules then cost the
+ * same for the thousandth VM as for the first. The one rule across VMs, PVLAN consistency on a
+ * switch, runs once per switch at the end.
+ */
 function buildVms(lab: Lab, file: LabFile, problems: Problems): void {
   for (const [name, m] of Object.entries(file.vms ?? {})) {
+    const clash = findByName(lab.vms, name)
+    const scratch: Lab = {...lab, vms: clash ? [clash] : []}
+    buildVm(scratch, name, m, problems)
+    for (const vm of scratch.vms) if (vm !== clash) lab.vms.push(vm)
+  }
+  for (const sw of lab.switches) problems.step(['switches', sw.name], () => checkPvlans(lab, sw.id))
+}
+
+function buildVm(lab: Lab, name: string, m: FileVm, problems: Problems): void {
+  {
     const path = ['vms', name]
     const vm = problems.step(path, () => newVm(lab, {generation: m.generation, name}))
-    if (!vm) continue
+    if (!vm) return
     removeAdapter(lab, name, vm.networkAdapters[0].name)
     for (const [adapterName, a] of Object.entries(m.adapters ?? {})) {
       const at = [...path, 'adapters', adapterName]

@@ -152,6 +152,21 @@ checks:
     assert.equal(lines.length, 5, lines.join('\n'))
   })
 
+  test('rules across VMs hold: one name twice (as Windows compares names), and PVLAN roles on a switch', async () => {
+    const file = await fileOf(`schemaVersion: 1
+switches:
+  P: {switchType: Private}
+vms:
+  web: {adapters: {A: {switchName: P, vlan: {operationMode: Private, privateVlanMode: Isolated, primaryVlanId: 100, secondaryVlanId: 201}}}}
+  WEB: {}
+  db: {adapters: {A: {switchName: P, vlan: {operationMode: Private, privateVlanMode: Community, primaryVlanId: 100, secondaryVlanId: 201}}}}
+`)
+    const plan = planApply(emptyLab(), false, file, false)
+    assert.deepEqual(plan.problems.map((p) => p.path), ['vms.WEB', 'switches.P'])
+    assert.match(plan.problems[0].message, /A virtual machine named "web" already exists/)
+    assert.match(plan.problems[1].message, /PVLAN configuration on a virtual switch must be consistent: on "P", secondary VLAN 201 of primary VLAN 100 is isolated/)
+  })
+
   test('YAML syntax errors and duplicate keys are reported with their line', async () => {
     const parsed = await parseLabFile('schemaVersion: 1\nswitches:\n  A: {switchType: Private}\n  A: {switchType: Private}\n', 'lab.yaml')
     assert.ok('problems' in parsed)
