@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
+import {serializeLab} from '../../src/model/store.js'
+import {richLab} from '../model/labs.js'
 import {cli, ok, repoRoot, run, snapshot, tempLab} from '../support.js'
 
 const example = (name: string) => path.join(repoRoot, 'examples', name, 'lab.yaml')
@@ -48,6 +50,17 @@ describe('hvnet export, apply, diff (the real binary)', () => {
     const detailed = await cli(['apply', '-f', file, '--detailed-exitcode'], {lab: fresh})
     assert.equal(detailed.exitCode, 0)
     assert.equal((await cli(['export'], {lab: fresh})).stdout, exported.stdout)
+  })
+
+  test('the rich test lab (every kind of object and setting) round-trips through the binary: export, apply into an empty store, same store bytes', async () => {
+    const store = tempLab()
+    fs.writeFileSync(store, serializeLab(richLab()))
+    const exported = await cli(['export'], {lab: store})
+    assert.equal(exported.exitCode, 0, exported.stderr)
+    const fresh = tempLab()
+    const applied = await cli(['apply', '-f', labFile(exported.stdout)], {lab: fresh})
+    assert.equal(applied.exitCode, 0, applied.stderr)
+    assert.deepEqual(snapshot(fresh), snapshot(store))
   })
 
   test('a file with several errors reports all of them with their paths, changes nothing and exits 1', async () => {
