@@ -6,6 +6,7 @@ import type {LabFile} from './labfile-schema.js'
 import type {Lab, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js'
 
 import {type Cidr, broadcastOf, formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
+import {checkProblems} from './checks.js'
 import {hostPrefixes} from './host.js'
 import {emptyLab} from './lab.js'
 import {planApply} from './labfile.js'
@@ -39,8 +40,10 @@ export const FINDINGS = {
   'router-without-mac-spoofing': 'warning',
   'lonely-vlan': 'warning',
   'mapping-to-nobody': 'warning',
+  'dhcp-no-server': 'warning',
   'second-nat': 'error',
   'overlapping-host-subnets': 'error',
+  'check-invalid': 'error',
   'lab-file-invalid': 'error',
 } as const satisfies Record<string, Severity>
 
@@ -278,6 +281,32 @@ function ruleOverlappingSubnets(lab: Lab, out: Finding[]): void {
   }
 }
 
+/**
+ * A DHCP guest where nothing answers DHCP: hvnet's DHCP servers are the Default Switch's (ICS), the
+ * LAN's beyond an External switch, and a VM on the same switch listening on udp/67.
+ */
+function ruleDhcpNoServer(lab: Lab, out: Finding[]): void {
+  for (const sw of lab.switches) {
+    if (sw.isDefaultSwitch) continue
+    const uplink = sw.netAdapterName === null ? undefined : findByName(lab.host.adapters, sw.netAdapterName)
+    if (uplink?.network?.dhcp) continue
+    const on = ports(lab).filter((p) => p.adapter.switchId === sw.id)
+    if (on.some((p) => p.vm.guest.listeningPorts.some((l) => l.protocol === 'udp' && l.port === 67))) continue
+    for (const p of on.filter((x) => x.adapter.guestIPv4.mode === 'Dhcp')) {
+      out.push(finding('dhcp-no-server', `${p.label.slice(3)} gets its address by DHCP, but nothing on the ${switchType(sw)} switch "${sw.name}" serves DHCP (WinNAT hands out no addresses): the guest ends up with a 169.254.x.x address.`, [p.label, `vswitch ${sw.name}`], `hvnet vm set-ip "${p.vm.name}" -n "${p.adapter.name}" --address A.B.C.D/LEN --gateway GATEWAY, or run a DHCP server in a VM on the switch (\`hvnet vm set-guest VM --listen udp/67\`).`))
+    }
+  }
+}
+
+/** Stored checks that name what no longer exists (a VM renamed or removed since). */
+function ruleCheckInvalid(lab: Lab, out: Finding[]): void {
+  lab.checks.forEach((c, i) => {
+    for (const p of checkProblems(lab, c)) {
+      out.push(finding('check-invalid', `Check ${i + 1}${c.name ? ` ("${c.name}")` : ''}: ${p.field} ${p.message}.`, [`check ${i + 1}`], 'Fix the check in the lab file and `hvnet apply` it again.'))
+    }
+  })
+}
+
 /** Findings a lab file can have that a store cannot hold: a second NAT. */
 export function lintFile(file: LabFile): Finding[] {
   const names = Object.keys(file.nats ?? {})
@@ -298,7 +327,9 @@ export function lintLab(lab: Lab): Finding[] {
   ruleRouterWithoutSpoofing(lab, out)
   ruleLonelyVlan(lab, out)
   ruleMappingToNobody(lab, out)
+  ruleDhcpNoServer(lab, out)
   ruleOverlappingSubnets(lab, out)
+  ruleCheckInvalid(lab, out)
   return out
 }
 

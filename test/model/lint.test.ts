@@ -11,7 +11,8 @@ import {emptyLab, newLab} from '../../src/model/lab.js'
 import {parseLabFile, planApply} from '../../src/model/labfile.js'
 import {FINDINGS, findingsFail, lintFile, lintLab} from '../../src/model/lint.js'
 import {addStaticMapping, enableNat} from '../../src/model/nat.js'
-import {addAdapter, findVm, newVm, setAdapter, setGuestIp, setVlan} from '../../src/model/vm.js'
+import {addCheck, checkFromFile} from '../../src/model/checks.js'
+import {addAdapter, findVm, newVm, renameVm, setAdapter, setGuest, setGuestIp, setVlan} from '../../src/model/vm.js'
 import {newSwitch} from '../../src/model/vswitch.js'
 import {repoRoot} from '../support.js'
 import {richLab} from './labs.js'
@@ -125,8 +126,9 @@ describe('validate rules: each fires on a lab made to trigger it, and only it', 
     const lab = newLab()
     newSwitch(lab, {name: 'A', type: 'private'})
     newSwitch(lab, {name: 'B', type: 'private'})
-    vmAt(lab, 'router', 'A')
+    vmAt(lab, 'router', 'A', '192.168.1.1/24')
     addAdapter(lab, findVm(lab, 'router'), {name: 'Second', switchName: 'B'})
+    setGuestIp(lab, 'router', 'Second', {address: '192.168.2.1/24'})
     assert.deepEqual(codes(lab), ['router-without-mac-spoofing'])
     setAdapter(lab, 'router', 'Network Adapter', {macAddressSpoofing: true})
     setAdapter(lab, 'router', 'Second', {macAddressSpoofing: true})
@@ -136,8 +138,8 @@ describe('validate rules: each fires on a lab made to trigger it, and only it', 
   test('lonely-vlan: an access VLAN no other port of the switch carries', () => {
     const lab = newLab()
     newSwitch(lab, {name: 'Lab', type: 'private'})
-    vmAt(lab, 'a', 'Lab')
-    vmAt(lab, 'b', 'Lab')
+    vmAt(lab, 'a', 'Lab', '192.168.1.1/24')
+    vmAt(lab, 'b', 'Lab', '192.168.1.2/24')
     setVlan(lab, 'a', 'Network Adapter', {access: true, vlanId: '10'})
     assert.deepEqual(codes(lab), ['lonely-vlan'])
     setVlan(lab, 'b', 'Network Adapter', {allowedVlanIdList: '1-100', nativeVlanId: '1', trunk: true})
@@ -148,6 +150,31 @@ describe('validate rules: each fires on a lab made to trigger it, and only it', 
     const lab = natLab()
     addStaticMapping(lab, {externalIPAddress: '0.0.0.0', externalPort: 80, internalIPAddress: '192.168.0.50', natName: 'MyNAT', protocol: 'TCP'})
     assert.deepEqual(codes(lab), ['mapping-to-nobody'])
+  })
+
+  test('dhcp-no-server: a DHCP guest on a switch where nothing serves DHCP; a VM listening on udp/67 is a server', () => {
+    const lab = natLab()
+    vmAt(lab, 'client', 'NATSwitch')
+    assert.deepEqual(codes(lab), ['dhcp-no-server'])
+    vmAt(lab, 'dhcpd', 'NATSwitch', '192.168.0.2/24')
+    setGuest(lab, 'dhcpd', {listen: 'udp/67'})
+    assert.deepEqual(codes(lab), [])
+    const laptop = newLab()
+    vmAt(laptop, 'dev', 'Default Switch')
+    newSwitch(laptop, {name: 'Uplink', netAdapterName: 'Ethernet'})
+    vmAt(laptop, 'bridged', 'Uplink')
+    assert.deepEqual(codes(laptop), [], 'ICS and the LAN\'s DHCP server answer')
+  })
+
+  test('check-invalid: a stored check that names a VM renamed since', () => {
+    const lab = natLab()
+    vmAt(lab, 'web', 'NATSwitch', '192.168.0.10/24', '192.168.0.1')
+    addCheck(lab, checkFromFile({expect: 'replied', from: 'web', to: 'internet'}))
+    assert.deepEqual(codes(lab), [])
+    renameVm(lab, 'web', 'web1')
+    const [f] = lintLab(lab)
+    assert.equal(f.code, 'check-invalid')
+    assert.match(f.message, /^Check 1: from "web" is not host, internet, an IPv4 address, a VM or VM\/Adapter \(did you mean "web1"\?\)\.$/)
   })
 
   test('second-nat: the store holds one NAT, so the rule checks the file', async () => {
