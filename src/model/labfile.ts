@@ -696,8 +696,22 @@ function vlanText(v: FileVlan | undefined): string {
   }
 }
 
-function valueText(value: unknown, other: unknown): string {
-  if (value === undefined) return typeof other === 'boolean' ? 'false' : '(none)'
+/** What a left-out key means, for plan lines (`generation 1 → 2`, not `(none) → 2`). */
+const LEFT_OUT: Record<string, string> = {
+  adminStatus: 'enabled',
+  computerName: HOST_DEFAULTS.computerName,
+  generation: '1',
+  macAddressMaximum: HOST_DEFAULTS.macAddressMaximum,
+  macAddressMinimum: HOST_DEFAULTS.macAddressMinimum,
+  maximumBandwidth: '0',
+  os: 'linux',
+  portMirroringMode: 'None',
+  state: 'Off',
+  ...Object.fromEntries(Object.entries(NAT_DEFAULTS).map(([k, v]) => [k, String(v)])),
+}
+
+function valueText(value: unknown, other: unknown, key = ''): string {
+  if (value === undefined) return typeof other === 'boolean' ? 'false' : LEFT_OUT[key] ?? '(none)'
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((x) => valueText(x, undefined)).join(', ')
   if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([k, x]) => `${k}: ${valueText(x, undefined)}`).join(', ')}}`
   return String(value)
@@ -719,7 +733,7 @@ function fieldChanges(a: Record<string, unknown>, b: Record<string, unknown>, sk
     const path = prefix === '' ? key : `${prefix}.${key}`
     if (key === 'vlan') out.push(`vlan ${vlanText(x as FileVlan | undefined)} → ${vlanText(y as FileVlan | undefined)}`)
     else if ((isPlain(x) || x === undefined) && (isPlain(y) || y === undefined)) out.push(...fieldChanges((x ?? {}) as Record<string, unknown>, (y ?? {}) as Record<string, unknown>, [], path))
-    else out.push(`${path} ${valueText(x, y)} → ${valueText(y, x)}`)
+    else out.push(`${path} ${valueText(x, y, key)} → ${valueText(y, x, key)}`)
   }
   return out
 }

@@ -89,6 +89,25 @@ describe('plans', () => {
     assert.deepEqual(pruned.kept, [])
   })
 
+  test('left-out values read as their defaults in plan lines', () => {
+    const lab = richLab()
+    const file = exportLab(lab)
+    file.host!.computerName = 'LAB-01'
+    file.vms!.legacy.generation = 2
+    delete file.vms!.legacy.adapters!.Boot
+    file.vms!.web.state = 'Off'
+    file.nats!.MyNATnetwork.icmpQueryTimeout = 60
+    const plan = planApply(lab, true, file, false)
+    assert.deepEqual(plan.problems, [])
+    assert.deepEqual(plan.changes.map((c) => c.text), [
+      '~ host: computerName HV-LAPTOP → LAB-01',
+      '~ vm web: state Running → Off',
+      '~ vm legacy: generation 1 → 2',
+      '- vm legacy/Boot',
+      '~ nat MyNATnetwork: icmpQueryTimeout 30 → 60',
+    ])
+  })
+
   test('new objects get fresh ifIndexes and pool MACs after the store\'s; existing ones keep theirs', () => {
     const lab = newLab()
     const file = exportLab(lab)
