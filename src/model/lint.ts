@@ -121,6 +121,7 @@ function ruleInternalNoHostAddress(lab: Lab, out: Finding[]): void {
 }
 
 function ruleVmSubnet(lab: Lab, out: Finding[]): void {
+  const routers = new Map<string, Set<number>>()
   for (const p of ports(lab)) {
     const own = staticOf(p.adapter)
     if (!own || p.adapter.switchId === null) continue
@@ -132,7 +133,8 @@ function ruleVmSubnet(lab: Lab, out: Finding[]): void {
       out.push(finding('vm-address-off-subnet', `${p.label.slice(3)} has the static address ${own.text}, outside ${shown}, the subnet${subnets.length > 1 ? 's' : ''} of its switch "${sw.name}".`, [p.label, `vswitch ${sw.name}`], `hvnet vm set-ip "${p.vm.name}" -n "${p.adapter.name}" --address ${formatIpv4(networkOf(subnets[0].address, subnets[0].length) + 10)}/${subnets[0].length}`))
       continue
     }
-    if (own.gateway !== undefined && !routersOn(lab, sw).has(own.gateway)) {
+    if (!routers.has(sw.id)) routers.set(sw.id, routersOn(lab, sw))
+    if (own.gateway !== undefined && !routers.get(sw.id)!.has(own.gateway)) {
       out.push(finding('vm-gateway-off-subnet', `${p.label.slice(3)} uses the gateway ${formatIpv4(own.gateway)}, which nothing on the switch "${sw.name}" holds (${shown}).`, [p.label, `vswitch ${sw.name}`], `Give the gateway address to the switch's host vNIC (\`hvnet host ip add\`), or point the VM at an existing one: \`hvnet vm set-ip "${p.vm.name}" -n "${p.adapter.name}" --address ${own.text} --gateway A.B.C.D\`.`))
     }
   }
