@@ -12,7 +12,7 @@ import {readLab, resolveLabPath, transact} from '../model/store.js'
 export abstract class HvnetCommand extends Command {
   static override baseFlags = {
     config: Flags.string({
-      description: 'Lab file to use (default: $HVNET_CONFIG, else the per-user store; see `hvnet config path`).',
+      description: 'The store to use, a JSON file (default: $HVNET_CONFIG, else the per-user store; see `hvnet config path`).',
       helpGroup: 'GLOBAL',
     }),
   }
