@@ -835,12 +835,31 @@ export async function formatLabFile(file: LabFile, format: LabFileFormat): Promi
 
 /** Parses a lab file's text (YAML 1.2, so JSON too) and checks its shape: every problem at once. */
 export async function parseLabFile(text: string, name: string): Promise<{file: LabFile} | {problems: FileProblem[]}> {
-  const {parseDocument} = await import('yaml')
-  const document = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
+  const {isScalar, LineCounter, parseDocument, visit} = await import('yaml')
+  // yaml's own uniqueKeys check compares each key with every other of its map (quadratic: 15% of
+  // the parse of a 1,024-VM file); a Set per map does the same in one pass.
+  const lines = new LineCounter()
+  const document = parseDocument(text, {lineCounter: lines, prettyErrors: true, uniqueKeys: false})
   if (document.errors.length > 0) {
     // prettyErrors puts the position in the message's first line and a code frame after it.
     return {problems: document.errors.map((e) => ({message: e.message.split('\n')[0].replace(/:$/, ''), path: name}))}
   }
+  const duplicates: FileProblem[] = []
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<unknown>()
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key
+        if (!seen.has(key)) {
+          seen.add(key)
+          continue
+        }
+        const at = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : undefined
+        duplicates.push({message: `Map keys must be unique: "${String(key)}" is given twice${at ? ` (line ${at.line}, column ${at.col})` : ''}`, path: name})
+      }
+    },
+  })
+  if (duplicates.length > 0) return {problems: duplicates}
   const {checkLabFileShape} = await import('./labfile-schema.js')
   return checkLabFileShape(document.toJS())
 }
