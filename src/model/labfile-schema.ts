@@ -64,7 +64,7 @@ export const FileNetAdapterSchema = v.strictObject({
 
 export const FileHostVnicSchema = v.strictObject({
   vlan: v.optional(FileVlanSchema),
-  ipv4: v.optional(FileIpv4Schema),
+  ipv4: v.optional(v.pipe(FileIpv4Schema, d('Left out: none, or on an External switch\'s own vNIC what it takes over from the adapter.'))),
 })
 
 export const FileSwitchSchema = v.strictObject({

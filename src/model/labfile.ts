@@ -113,6 +113,7 @@ export function exportLab(lab: Lab): LabFile {
   const switches: Record<string, FileSwitch> = {}
   for (const sw of lab.switches) {
     const type = switchType(sw)
+    const uplinkMac = sw.netAdapterName === null ? undefined : findByName(lab.host.adapters, sw.netAdapterName)?.macAddress
     const hostVnics: NonNullable<FileSwitch['hostVnics']> = {}
     for (const n of lab.host.vnics.filter((x) => x.switchId === sw.id)) {
       assigned.hostVnics[n.name] = {
@@ -122,7 +123,10 @@ export function exportLab(lab: Lab): LabFile {
         ...(n.interfaceAlias === `vEthernet (${n.name})` ? {} : {interfaceAlias: n.interfaceAlias}),
       }
       if (sw.isDefaultSwitch) continue
-      const ipv4 = fileIpv4(n.ipv4)
+      // A shared External switch's vNIC takes its adapter's configuration when built: its own is
+      // always written (`{}` when empty), as apply keeps what it took when `ipv4` is left out.
+      const shared = sw.allowManagementOS && uplinkMac !== undefined && n.macAddress === uplinkMac
+      const ipv4 = fileIpv4(n.ipv4) ?? (shared ? {} : undefined)
       const entry = {...(n.vlanSetting.operationMode === 'Untagged' ? {} : {vlan: fileVlan(n.vlanSetting)}), ...(ipv4 ? {ipv4} : {})}
       if (Object.keys(entry).length > 0 || !sameName(n.name, sw.name)) hostVnics[n.name] = entry
     }
@@ -444,7 +448,8 @@ function buildSwitches(lab: Lab, file: LabFile, problems: Problems): void {
       const vnic: HostVnic | undefined = own ?? problems.step(at, () => addManagementOsAdapter(lab, name, vnicName))
       if (!vnic) continue
       if (spec.vlan) problems.step([...at, 'vlan'], () => setManagementOsVlan(lab, vnic.interfaceAlias, vlanInput(spec.vlan!)))
-      if (spec.ipv4 !== undefined || JSON.stringify(vnic.ipv4) !== JSON.stringify(emptyIpv4())) applyIpv4(lab, vnic, vnic.ifIndex, spec.ipv4, [...at, 'ipv4'], problems)
+      // Left out: the vNIC keeps what it was created with (empty, or its shared adapter's).
+      if (spec.ipv4 !== undefined) applyIpv4(lab, vnic, vnic.ifIndex, spec.ipv4, [...at, 'ipv4'], problems)
     }
   }
 }

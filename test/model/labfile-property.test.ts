@@ -44,6 +44,8 @@ const ops: fc.Arbitrary<Op>[] = [
   fc.tuple(pick(['SMB', 'Mgmt', 'A', 'B']), fc.integer({max: 40, min: 2})).map(([name, vlan]) => (lab: Lab) => setManagementOsVlan(lab, name, {access: true, vlanId: String(vlan)})),
   fc.tuple(pick(SWITCHES), fc.integer({max: 9, min: 0})).map(([sw, n]) => (lab: Lab) => addIpAddress(lab, {interfaceAlias: `vEthernet (${sw})`}, {ipAddress: `192.168.${n}.1`, prefixLength: 24})),
   fc.tuple(pick(SWITCHES), fc.integer({max: 9, min: 0})).map(([sw, n]) => (lab: Lab) => removeIpAddress(lab, {interfaceAlias: `vEthernet (${sw})`}, `192.168.${n}.1`)),
+  // The host's own addresses, which a shared External switch's vNIC takes over from its adapter.
+  fc.tuple(pick([...SWITCHES.map((s) => `vEthernet (${s})`), ...ADAPTERS]), pick(['10.0.0.23', '192.168.1.40', '172.20.0.9'])).map(([alias, ip]) => (lab: Lab) => removeIpAddress(lab, {interfaceAlias: alias}, ip)),
   pick([...SWITCHES.map((s) => `vEthernet (${s})`), 'Ethernet']).map((alias) => (lab: Lab) => setIpInterface(lab, {interfaceAlias: alias}, {forwarding: true})),
   fc.constant((lab: Lab) => addPhysicalAdapter(lab, {gateway: '172.20.0.1', ip: '172.20.0.9/24', kind: 'wired', name: 'Ethernet 2'})),
   fc.tuple(pick(ADAPTERS), fc.integer({max: 4, min: 1})).map(([name, n]) => (lab: Lab) => setPhysicalAdapter(lab, name, {portSecurityMaxMacs: n, status: n === 4 ? 'disabled' : 'enabled'})),
