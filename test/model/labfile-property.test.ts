@@ -12,10 +12,10 @@ import {addPhysicalAdapter, setPhysicalAdapter} from '../../src/model/host.js'
 import {addIpAddress, removeIpAddress, setIpInterface} from '../../src/model/ip.js'
 import {emptyLab, newLab} from '../../src/model/lab.js'
 import {exportLab, planApply} from '../../src/model/labfile.js'
-import {addStaticMapping, disableNat, enableNat} from '../../src/model/nat.js'
+import {addExternalAddress, addStaticMapping, disableNat, enableNat, setNat} from '../../src/model/nat.js'
 import {serializeLab} from '../../src/model/store.js'
-import {addAdapter, connectAdapter, disconnectAdapter, findVm, newVm, removeAdapter, removeVm, renameAdapter, renameVm, setAdapter, setGuestIp, setManagementOsVlan, setVlan, startVm, stopVm} from '../../src/model/vm.js'
-import {addManagementOsAdapter, newSwitch, removeSwitch, renameSwitch, restartHost, setSwitch} from '../../src/model/vswitch.js'
+import {addAcl, addAdapter, addExtendedAcl, connectAdapter, disconnectAdapter, findVm, newVm, removeAdapter, removeVm, renameAdapter, renameVm, setAdapter, setGuest, setGuestIp, setManagementOsVlan, setVlan, startVm, stopVm} from '../../src/model/vm.js'
+import {addManagementOsAdapter, newSwitch, removeManagementOsAdapter, removeSwitch, renameSwitch, restartHost, setSwitch} from '../../src/model/vswitch.js'
 import {stored} from './labs.js'
 
 const SWITCHES = ['A', 'B', 'C']
@@ -67,6 +67,14 @@ const ops: fc.Arbitrary<Op>[] = [
   pick(VMS).map((name) => (lab: Lab) => startVm(lab, name)),
   pick(VMS).map((name) => (lab: Lab) => stopVm(lab, name)),
   fc.constant((lab: Lab) => restartHost(lab)),
+  fc.tuple(pick(VMS), pick(NICS), pick(['allow', 'deny'] as const), pick(['inbound', 'both'] as const), pick(['10.0.0.0/8', 'ANY', '00-15-5D-00-00-01'])).map(([vm, nic, action, direction, address]) => (lab: Lab) => addAcl(lab, vm, nic, {action, direction, ...(address.includes('-') ? {remoteMac: address} : {remoteIp: address})})),
+  fc.tuple(pick(VMS), pick(NICS), fc.integer({max: 5, min: 1}), fc.boolean()).map(([vm, nic, weight, stateful]) => (lab: Lab) => addExtendedAcl(lab, vm, nic, stateful ? {action: 'allow', direction: 'outbound', idleSessionTimeout: 60 * weight, stateful, weight} : {action: 'deny', direction: 'inbound', localPort: `${weight}000-${weight}100`, protocol: 'udp', remoteIp: '10.1.0.0/16', weight})),
+  fc.tuple(pick(VMS), pick(['linux', 'windows'] as const), fc.boolean()).map(([vm, os, listen]) => (lab: Lab) => setGuest(lab, vm, {os, ...(listen ? {listen: 'udp/67,tcp/443'} : {})})),
+  fc.tuple(pick(VMS), pick(NICS), pick(['Isolated', 'Community', 'Promiscuous'] as const)).map(([vm, nic, mode]) => (lab: Lab) => setVlan(lab, vm, nic, mode === 'Promiscuous' ? {primaryVlanId: '100', promiscuous: true, secondaryVlanIdList: '200-202'} : {[mode.toLowerCase()]: true, primaryVlanId: '100', secondaryVlanId: mode === 'Isolated' ? '201' : '202'})),
+  fc.integer({max: 600, min: 31}).map((timeout) => (lab: Lab) => setNat(lab, 'NAT', {icmpQueryTimeout: timeout, udpFilteringBehavior: 'EndpointIndependentFiltering', udpInboundRefresh: true})),
+  fc.integer({max: 3, min: 0}).map((n) => (lab: Lab) => addExternalAddress(lab, {ipAddress: '10.0.0.23', natName: 'NAT', portEnd: 2000 + n * 100 + 99, portStart: 2000 + n * 100})),
+  fc.tuple(pick(ADAPTERS), fc.integer({max: 40, min: 30})).map(([name, n]) => (lab: Lab) => setPhysicalAdapter(lab, name, {gateway: `10.${n}.0.1`, ip: `10.${n}.0.7/24`, staticIp: n % 2 === 0})),
+  pick(['SMB', 'Mgmt']).map((name) => (lab: Lab) => removeManagementOsAdapter(lab, name)),
 ]
 
 /** Runs the commands on a copy each, keeping only those the rules accept (as transact() does). */
