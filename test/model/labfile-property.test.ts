@@ -93,7 +93,7 @@ function build(commands: Op[], seed: number): Lab {
 }
 
 describe('lab files round-trip every lab the commands build (property)', () => {
-  test('export, then apply into an empty store: the same store bytes and the same file; applied to the store itself, with or without assigned, nothing changes', () => {
+  test('export, then apply into an empty store: the same store bytes and the same file; without assigned it builds too, and every second apply changes nothing', () => {
     const command = fc.oneof(...creating.map((arbitrary) => ({arbitrary, weight: 8})), ...ops.map((arbitrary) => ({arbitrary, weight: 1})))
     fc.assert(fc.property(fc.array(command, {maxLength: 80, minLength: 30}), fc.integer({max: 1000, min: 0}), (commands, seed) => {
       const lab = build(commands, seed)
@@ -111,6 +111,12 @@ describe('lab files round-trip every lab the commands build (property)', () => {
       const handWritten = planApply(lab, true, bare, false)
       assert.deepEqual(handWritten.problems, [])
       assert.equal(serializeLab(handWritten.lab!), serializeLab(lab))
+      // Into an empty store, the same file builds (with fresh generated values), and a second apply is idempotent.
+      const fresh = planApply(emptyLab(), false, bare, false)
+      assert.deepEqual(fresh.problems, [])
+      const second = planApply(fresh.lab!, true, bare, false)
+      assert.deepEqual(second.changes, [])
+      assert.equal(second.storeChanges, false)
     }), {numRuns: 150, seed: 20261125})
   })
 })
