@@ -515,45 +515,43 @@ function buildVms(lab: Lab, file: LabFile, problems: Problems): void {
 }
 
 function buildVm(lab: Lab, name: string, m: FileVm, problems: Problems): void {
-  {
-    const path = ['vms', name]
-    const vm = problems.step(path, () => newVm(lab, {generation: m.generation, name}))
-    if (!vm) return
-    removeAdapter(lab, name, vm.networkAdapters[0].name)
-    for (const [adapterName, a] of Object.entries(m.adapters ?? {})) {
-      const at = [...path, 'adapters', adapterName]
-      const adapter = problems.step(at, () => addAdapter(lab, vm, {legacy: a.isLegacy, name: adapterName, staticMac: a.staticMacAddress}))
-      if (!adapter) continue
-      if (a.switchName !== undefined) problems.step([...at, 'switchName'], () => connectAdapter(lab, name, adapterName, a.switchName!))
-      problems.step(at, () => setAdapter(lab, name, adapterName, {
-        dhcpGuard: a.dhcpGuard,
-        macAddressSpoofing: a.macAddressSpoofing,
-        maximumBandwidth: a.maximumBandwidth,
-        portMirroringMode: a.portMirroringMode,
-        routerGuard: a.routerGuard,
-      }))
-      // setVlan also runs the PVLAN rules of the switch, with the adapter on it.
-      problems.step([...at, 'vlan'], () => setVlan(lab, name, adapterName, vlanInput(a.vlan ?? {operationMode: 'Untagged'})))
-      a.acls?.forEach((acl, i) => problems.step([...at, 'acls', i], () => addAcl(lab, name, adapterName, aclInput(acl))))
-      a.extendedAcls?.forEach((x, i) => problems.step([...at, 'extendedAcls', i], () => addExtendedAcl(lab, name, adapterName, {
-        action: x.action.toLowerCase() as 'allow' | 'deny',
-        direction: x.direction.toLowerCase() as 'inbound' | 'outbound',
-        idleSessionTimeout: x.idleSessionTimeout,
-        localIp: x.localIPAddress,
-        localPort: x.localPort,
-        protocol: x.protocol === undefined ? undefined : String(x.protocol),
-        remoteIp: x.remoteIPAddress,
-        remotePort: x.remotePort,
-        stateful: x.stateful,
-        weight: x.weight,
-      })))
-      if (a.guestIPv4) problems.step([...at, 'guestIPv4'], () => setGuestIp(lab, name, adapterName, {address: a.guestIPv4!.ipAddress, dns: a.guestIPv4!.dnsServers, gateway: a.guestIPv4!.defaultGateway}))
-    }
-    if (m.guest) {
-      problems.step([...path, 'guest'], () => setGuest(lab, name, {firewall: m.guest!.firewall, listen: m.guest!.listeningPorts === undefined ? undefined : m.guest!.listeningPorts.length === 0 ? 'none' : m.guest!.listeningPorts.join(','), os: m.guest!.os}))
-    }
-    if (m.state === 'Running') problems.step([...path, 'state'], () => startVm(lab, name))
+  const path = ['vms', name]
+  const vm = problems.step(path, () => newVm(lab, {generation: m.generation, name}))
+  if (!vm) return
+  removeAdapter(lab, name, vm.networkAdapters[0].name)
+  for (const [adapterName, a] of Object.entries(m.adapters ?? {})) {
+    const at = [...path, 'adapters', adapterName]
+    const adapter = problems.step(at, () => addAdapter(lab, vm, {legacy: a.isLegacy, name: adapterName, staticMac: a.staticMacAddress}))
+    if (!adapter) continue
+    if (a.switchName !== undefined) problems.step([...at, 'switchName'], () => connectAdapter(lab, name, adapterName, a.switchName!))
+    problems.step(at, () => setAdapter(lab, name, adapterName, {
+      dhcpGuard: a.dhcpGuard,
+      macAddressSpoofing: a.macAddressSpoofing,
+      maximumBandwidth: a.maximumBandwidth,
+      portMirroringMode: a.portMirroringMode,
+      routerGuard: a.routerGuard,
+    }))
+    // setVlan also runs the PVLAN rules of the switch, with the adapter on it.
+    problems.step([...at, 'vlan'], () => setVlan(lab, name, adapterName, vlanInput(a.vlan ?? {operationMode: 'Untagged'})))
+    a.acls?.forEach((acl, i) => problems.step([...at, 'acls', i], () => addAcl(lab, name, adapterName, aclInput(acl))))
+    a.extendedAcls?.forEach((x, i) => problems.step([...at, 'extendedAcls', i], () => addExtendedAcl(lab, name, adapterName, {
+      action: x.action.toLowerCase() as 'allow' | 'deny',
+      direction: x.direction.toLowerCase() as 'inbound' | 'outbound',
+      idleSessionTimeout: x.idleSessionTimeout,
+      localIp: x.localIPAddress,
+      localPort: x.localPort,
+      protocol: x.protocol === undefined ? undefined : String(x.protocol),
+      remoteIp: x.remoteIPAddress,
+      remotePort: x.remotePort,
+      stateful: x.stateful,
+      weight: x.weight,
+    })))
+    if (a.guestIPv4) problems.step([...at, 'guestIPv4'], () => setGuestIp(lab, name, adapterName, {address: a.guestIPv4!.ipAddress, dns: a.guestIPv4!.dnsServers, gateway: a.guestIPv4!.defaultGateway}))
   }
+  if (m.guest) {
+    problems.step([...path, 'guest'], () => setGuest(lab, name, {firewall: m.guest!.firewall, listen: m.guest!.listeningPorts === undefined ? undefined : m.guest!.listeningPorts.length === 0 ? 'none' : m.guest!.listeningPorts.join(','), os: m.guest!.os}))
+  }
+  if (m.state === 'Running') problems.step([...path, 'state'], () => startVm(lab, name))
 }
 
 function buildChecks(lab: Lab, checks: FileCheck[] | undefined, problems: Problems): void {
