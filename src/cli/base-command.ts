@@ -12,7 +12,7 @@ import {readLab, resolveLabPath, transact} from '../model/store.js'
 export abstract class HvnetCommand extends Command {
   static override baseFlags = {
     config: Flags.string({
-      description: 'Lab file to use (default: $HVNET_CONFIG, else the per-user store; see `hvnet config path`).',
+      description: 'The store to use, a JSON file (default: $HVNET_CONFIG, else the per-user store; see `hvnet config path`).',
       helpGroup: 'GLOBAL',
     }),
   }
@@ -39,7 +39,7 @@ export abstract class HvnetCommand extends Command {
   }
 
   /** Runs a model change under the store's lock; a refused change leaves the file untouched. */
-  protected async change<T>(rule: (lab: Lab) => T): Promise<TransactionResult<T>> {
+  protected async change<T>(rule: (lab: Lab, store: {exists: boolean}) => T): Promise<TransactionResult<T>> {
     return transact(await this.labFile(), rule)
   }
 
@@ -51,7 +51,7 @@ export abstract class HvnetCommand extends Command {
     let cliError: Errors.CLIError
     if (error instanceof HvnetError) {
       cliError = new Errors.CLIError(error.line, {code: error.code, exit: error.exit})
-      Object.assign(cliError, {fix: error.fix ?? null, hvnetMessage: error.message})
+      Object.assign(cliError, {details: error.details, fix: error.fix ?? null, hvnetMessage: error.message})
     } else if (error instanceof Errors.CLIError || error.oclif?.exit !== undefined) {
       cliError = error as Errors.CLIError
     } else {
@@ -67,6 +67,8 @@ export abstract class HvnetCommand extends Command {
     }
     const {colours} = await import('../render/colour.js')
     const c = await colours()
+    // Several problems (a lab file's): one a line, then the one-line summary.
+    for (const detail of (cliError as {details?: readonly string[]}).details ?? []) output().err(`  ${detail}\n`)
     output().err(`${c.red('Error:')} ${line}\n`)
     Object.assign(cliError, {skipOclifErrorHandling: true})
     throw cliError
@@ -74,10 +76,11 @@ export abstract class HvnetCommand extends Command {
 
   /** Errors under --json: `{"error": {"code", "message", "fix", "exit"}}` on stdout. */
   protected override toErrorJson(error: unknown): unknown {
-    const e = error as {code?: string; fix?: string | null; hvnetMessage?: string; message?: string; oclif?: {exit?: number}}
+    const e = error as {code?: string; details?: readonly string[]; fix?: string | null; hvnetMessage?: string; message?: string; oclif?: {exit?: number}}
     return {
       error: {
         code: e.code ?? 'error',
+        ...(e.details && e.details.length > 0 ? {details: e.details} : {}),
         exit: e.oclif?.exit ?? 1,
         fix: e.fix ?? null,
         message: e.hvnetMessage ?? e.message ?? String(error),

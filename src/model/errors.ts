@@ -19,6 +19,7 @@ export type HvnetErrorCode =
   | 'switch-in-use'
   | 'rule-violation'
   | 'malformed-frame'
+  | 'lab-file-invalid'
 
 export class HvnetError extends Error {
   readonly code: HvnetErrorCode
@@ -26,6 +27,8 @@ export class HvnetError extends Error {
   readonly fix: string | undefined
   /** Process exit status: 1 for rule and input errors (the store is left unchanged). */
   readonly exit: number
+  /** Every problem when there are several (a lab file's): `path: message`, one a line. */
+  details: readonly string[] = []
 
   constructor(code: HvnetErrorCode, message: string, fix?: string, exit = 1) {
     super(message)
@@ -40,8 +43,8 @@ export class HvnetError extends Error {
     return this.fix ? `${this.message} ${this.fix}` : this.message
   }
 
-  toJSON(): {code: HvnetErrorCode; exit: number; fix: string | null; message: string} {
-    return {code: this.code, exit: this.exit, fix: this.fix ?? null, message: this.message}
+  toJSON(): {code: HvnetErrorCode; details?: readonly string[]; exit: number; fix: string | null; message: string} {
+    return {code: this.code, ...(this.details.length > 0 ? {details: this.details} : {}), exit: this.exit, fix: this.fix ?? null, message: this.message}
   }
 }
 

@@ -170,6 +170,12 @@ export function natPrefixes(lab: Lab): {name: string; prefix: Cidr}[] {
   return lab.nats.map((n) => ({name: n.name, prefix: parseCidr(n.internalIPInterfaceAddressPrefix)!}))
 }
 
+/** What a new physical adapter of each kind reports unless told otherwise (a 2023 laptop's NICs). */
+export const ADAPTER_DEFAULTS = {
+  wired: {interfaceDescription: 'Intel(R) Ethernet Connection (13) I219-LM', linkSpeedBps: 1_000_000_000},
+  wireless: {interfaceDescription: 'Intel(R) Wi-Fi 6E AX211 160MHz', linkSpeedBps: 1_200_000_000},
+} as const
+
 export interface PhysicalAdapterInput {
   name: string
   kind: 'wired' | 'wireless'
@@ -253,10 +259,10 @@ export function addPhysicalAdapter(lab: Lab, input: PhysicalAdapterInput): Physi
   const adapter: PhysicalAdapter = {
     adminStatus: 'enabled',
     ifIndex: allocateIfIndex(lab.host),
-    interfaceDescription: input.interfaceDescription ?? (input.kind === 'wired' ? 'Intel(R) Ethernet Connection (13) I219-LM' : 'Intel(R) Wi-Fi 6E AX211 160MHz'),
+    interfaceDescription: input.interfaceDescription ?? ADAPTER_DEFAULTS[input.kind].interfaceDescription,
     ipv4,
     kind: input.kind,
-    linkSpeedBps: input.linkSpeedBps ?? (input.kind === 'wired' ? 1_000_000_000 : 1_200_000_000),
+    linkSpeedBps: input.linkSpeedBps ?? ADAPTER_DEFAULTS[input.kind].linkSpeedBps,
     macAddress,
     name: input.name,
     network,

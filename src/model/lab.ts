@@ -8,16 +8,24 @@ import {addDefaultSwitch} from './vswitch.js'
 /** The seed of a new store unless one is given: every new lab is the same lab, on every machine. */
 export const DEFAULT_SEED = 2017
 
-export function newLab(seed: number = DEFAULT_SEED): Lab {
-  const lab: Lab = {
+/** The host of a new lab before anything is added; lab files leave these values out. */
+export const HOST_DEFAULTS = {
+  computerName: 'HV-LAPTOP',
+  // KB 2804678: 00-15-5D, then the last two octets of the host's IP at install time
+  // (Ethernet's 10.0.0.23 → 00-17), then 00..FF: 256 dynamic MACs.
+  macAddressMaximum: '00155D0017FF',
+  macAddressMinimum: '00155D001700',
+} as const
+
+/** A host with nothing on it: no adapter, no switch. `hvnet apply` builds a lab file on it. */
+export function emptyLab(seed: number = DEFAULT_SEED): Lab {
+  return {
     host: {
       adapters: [],
       bootCount: 0,
-      computerName: 'HV-LAPTOP',
-      // KB 2804678: 00-15-5D, then the last two octets of the host's IP at install time
-      // (Ethernet's 10.0.0.23 → 00-17), then 00..FF: 256 dynamic MACs.
-      macAddressMaximum: '00155D0017FF',
-      macAddressMinimum: '00155D001700',
+      computerName: HOST_DEFAULTS.computerName,
+      macAddressMaximum: HOST_DEFAULTS.macAddressMaximum,
+      macAddressMinimum: HOST_DEFAULTS.macAddressMinimum,
       nextIfIndex: 12,
       nextMacOffset: 0,
       vnics: [],
@@ -28,7 +36,12 @@ export function newLab(seed: number = DEFAULT_SEED): Lab {
     switches: [],
     nats: [],
     vms: [],
+    checks: [],
   }
+}
+
+export function newLab(seed: number = DEFAULT_SEED): Lab {
+  const lab = emptyLab(seed)
   addPhysicalAdapter(lab, {gateway: '10.0.0.1', ip: '10.0.0.23/24', kind: 'wired', name: 'Ethernet'})
   lab.host.nextIfIndex = 18
   addPhysicalAdapter(lab, {gateway: '192.168.1.1', ip: '192.168.1.40/24', kind: 'wireless', name: 'Wi-Fi'})

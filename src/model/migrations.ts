@@ -22,7 +22,12 @@ export function addVmsAndVnicVlans(document: Record<string, unknown>): Record<st
   return {...document, ...(vnics ? {host: {...host, vnics}} : {}), vms: []}
 }
 
-export const migrations: Record<number, Migration> = {1: (document) => addVmsAndVnicVlans(addNats(document))}
+/** 2 → 3: reachability checks arrive (`checks`); a version-2 lab had none. */
+export function addChecks(document: Record<string, unknown>): Record<string, unknown> {
+  return {...document, checks: []}
+}
+
+export const migrations: Record<number, Migration> = {1: (document) => addVmsAndVnicVlans(addNats(document)), 2: addChecks}
 
 export function migrateDocument(document: unknown, file: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document

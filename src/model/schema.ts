@@ -4,7 +4,7 @@
 // and vswitch.ts. Bump LAB_SCHEMA_VERSION and add a migration in migrations.ts for any change.
 import * as v from 'valibot'
 
-export const LAB_SCHEMA_VERSION = 2
+export const LAB_SCHEMA_VERSION = 3
 
 const MacText = v.pipe(v.string(), v.regex(/^[0-9A-F]{12}$/, 'must be 12 uppercase hex digits, as 00155D010203'))
 const Ipv4Text = v.pipe(
@@ -285,6 +285,30 @@ export const VMSchema = v.strictObject({
   guest: GuestSchema,
 })
 
+/** What a reachability check expects of its trace (issue 10): the verdict `hvnet trace` gives. */
+export const CHECK_VERDICTS = ['replied', 'refused', 'delivered', 'dropped', 'unreachable', 'timeout'] as const
+export const CHECK_PROTOCOLS = ['icmp', 'tcp', 'udp'] as const
+
+/**
+ * One reachability expectation of the lab (`checks:` in a lab file), run by `hvnet check` as a
+ * stateless trace. `from` and `to` name an endpoint: `host`, `internet`, a VM (its first connected
+ * adapter), `VM/Adapter`, or an IPv4 address. `via` names switches, NATs or host interfaces that
+ * must be on the path. References are checked by checks.ts, not here.
+ */
+export const CheckSchema = v.strictObject({
+  /** A label for reports (JUnit test name); null: `from → to protocol/port`. */
+  name: v.nullable(Name),
+  from: Name,
+  to: Name,
+  protocol: v.picklist(CHECK_PROTOCOLS),
+  /** TCP or UDP destination port; null for ICMP. */
+  port: v.nullable(Port),
+  expect: v.picklist(CHECK_VERDICTS),
+  /** The drop reason that must be given (a DropReason code); null: any. */
+  reason: v.nullable(Name),
+  via: v.array(Name),
+})
+
 export const LabSchema = v.strictObject({
   schemaVersion: v.literal(LAB_SCHEMA_VERSION),
   /** Seed of every generated value (MACs, GUIDs, the Default Switch subnet): same seed, same lab. */
@@ -294,6 +318,8 @@ export const LabSchema = v.strictObject({
   /** WinNAT objects (Get-NetNat). The Default Switch's ICS NAT is not one of them. */
   nats: v.array(NetNatSchema),
   vms: v.array(VMSchema),
+  /** Reachability expectations (`hvnet check`), kept in the order they were written. */
+  checks: v.array(CheckSchema),
 })
 
 export type IpAddressEntry = v.InferOutput<typeof IpAddressEntrySchema>
@@ -314,6 +340,7 @@ export type VMNetworkAdapter = v.InferOutput<typeof VMNetworkAdapterSchema>
 export type ListeningPort = v.InferOutput<typeof ListeningPortSchema>
 export type Guest = v.InferOutput<typeof GuestSchema>
 export type VM = v.InferOutput<typeof VMSchema>
+export type Check = v.InferOutput<typeof CheckSchema>
 export type Lab = v.InferOutput<typeof LabSchema>
 
 /** Validates a parsed document; returns the first problem as `path: message`, or the lab. */

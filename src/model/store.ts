@@ -125,11 +125,11 @@ export interface TransactionResult<T> {
  * Read-validate-change-write under the lock. `change` works on a copy and throws HvnetError to
  * refuse; then nothing is written and the file stays byte-for-byte as it was.
  */
-export async function transact<T>(file: string, change: (lab: Lab) => T): Promise<TransactionResult<T>> {
+export async function transact<T>(file: string, change: (lab: Lab, store: {exists: boolean}) => T): Promise<TransactionResult<T>> {
   return withLock(file, async () => {
     const loaded = readLab(file)
     const draft = structuredClone(loaded.lab)
-    const result = change(draft)
+    const result = change(draft, {exists: loaded.exists})
     // The rules keep the lab valid; parsing again guards against a rule that does not, and gives
     // the keys in schema order so that a lab kept in git diffs cleanly.
     const next = parseLab(serializeLab(draft), file)

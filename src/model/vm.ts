@@ -276,7 +276,7 @@ export function setAdapter(lab: Lab, vmName: string, adapterName: string, change
 }
 
 /** The PVLAN rules across the ports of one switch (see pvlanConflict). */
-function checkPvlans(lab: Lab, switchId: string | null): void {
+export function checkPvlans(lab: Lab, switchId: string | null): void {
   if (switchId === null) return
   const ports: {owner: string; setting: VlanSetting}[] = []
   for (const vm of lab.vms) {

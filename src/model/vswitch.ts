@@ -358,7 +358,7 @@ export function chooseIcsPrefix(lab: Lab): string {
 }
 
 /** The Default Switch vNIC's IPv4 configuration: the first address of the /20, set by ICS. */
-function icsVnicIpv4(prefix: string): Ipv4Config {
+export function icsVnicIpv4(prefix: string): Ipv4Config {
   const cidr = parseCidr(prefix)!
   return {addresses: [{ipAddress: formatIpv4(cidr.address + 1), prefixLength: cidr.length}], defaultGateway: null, dhcp: false, forwarding: false}
 }

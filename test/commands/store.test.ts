@@ -21,7 +21,7 @@ describe('the store', () => {
     ['JSON that is not a lab', '[1, 2, 3]\n', /does not match the lab schema/],
     ['a lab with an unknown key', 'PATCH:extra', /does not match the lab schema \(extra/],
     ['a lab whose vNIC points at a missing switch', 'PATCH:dangling', /is inconsistent \(host\.vnics\["Default Switch"\]\.switchId/],
-    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 2/],
+    ['a lab from a newer hvnet', 'PATCH:newer', /schemaVersion 99; this hvnet reads up to 3/],
   ]
   for (const [what, content, message] of corruptions) {
     test(`a store that is ${what} is reported (exit 1) and left byte-for-byte as it was`, async () => {
@@ -77,20 +77,20 @@ describe('the store', () => {
     assert.equal(pathDefault.stdout.trim(), path.join(home, 'xdg', 'hvnet-nodejs', 'config.json'))
   })
 
-  test('a read-only command does not create the store; the first change writes it with schemaVersion 2', async () => {
+  test('a read-only command does not create the store; the first change writes it with schemaVersion 3', async () => {
     const lab = tempLab()
     await ok(['vswitch', 'list'], lab)
     await ok(['host', 'adapter', 'list'], lab)
     assert.equal(fs.existsSync(lab), false)
     await ok(['vswitch', 'new', 'S', '--type', 'private'], lab)
     const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
-    assert.equal(document.schemaVersion, 2)
+    assert.equal(document.schemaVersion, 3)
     assert.equal(document.seed, 2017)
     const shown = await ok<{switches: {name: string}[]}>(['config', 'show'], lab)
     assert.deepEqual(shown.switches.map((s) => s.name), ['Default Switch', 'S'])
   })
 
-  test('a version-1 lab (no VMs, no vNIC VLANs) is read as version 2 with no VMs and untagged vNICs, and the next change stores version 2', async () => {
+  test('a version-1 lab (no VMs, no vNIC VLANs) is read as version 3 with no VMs and untagged vNICs, and the next change stores version 3', async () => {
     const lab = tempLab()
     await ok(['vswitch', 'new', 'S', '--type', 'internal'], lab)
     const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
@@ -103,7 +103,8 @@ describe('the store', () => {
     assert.deepEqual(snapshot(lab), before, 'a read does not rewrite the file')
     await ok(['vm', 'new', 'web1', '--switch', 'S'], lab)
     const upgraded = JSON.parse(fs.readFileSync(lab, 'utf8'))
-    assert.equal(upgraded.schemaVersion, 2)
+    assert.equal(upgraded.schemaVersion, 3)
+    assert.deepEqual(upgraded.checks, [])
     assert.deepEqual(upgraded.vms.map((m: {name: string}) => m.name), ['web1'])
     assert.deepEqual(upgraded.switches, document.switches)
     assert.deepEqual(upgraded.host.vnics.map((n: {name: string; vlanSetting: unknown}) => [n.name, n.vlanSetting]), [['Default Switch', {operationMode: 'Untagged'}], ['S', {operationMode: 'Untagged'}]])
@@ -134,17 +135,17 @@ describe('schema migrations', () => {
     return lab
   }
 
-  test('a version-1 lab reads as version 2 with no NATs, is left as it is by reads, and is upgraded by the next write', async () => {
+  test('a version-1 lab reads as version 3 with no NATs, is left as it is by reads, and is upgraded by the next write', async () => {
     const lab = await versionOneLab()
     const before = snapshot(lab)
     const shown = await ok<{nats: unknown[]; schemaVersion: number}>(['config', 'show'], lab)
-    assert.equal(shown.schemaVersion, 2)
+    assert.equal(shown.schemaVersion, 3)
     assert.deepEqual(shown.nats, [])
     assert.deepEqual(await ok(['nat', 'list'], lab), [])
     assert.deepEqual(snapshot(lab), before)
     await ok(['nat', 'enable', 'MyNATnetwork', '--internal-prefix', '192.168.0.0/24'], lab)
     const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
-    assert.equal(document.schemaVersion, 2)
+    assert.equal(document.schemaVersion, 3)
     assert.deepEqual(document.nats.map((n: {name: string}) => n.name), ['MyNATnetwork'])
     assert.deepEqual(document.switches.map((s: {name: string}) => s.name), ['Default Switch', 'NATSwitch'])
   })
@@ -153,6 +154,21 @@ describe('schema migrations', () => {
     const {addNats, migrations} = await import('../../src/model/migrations.js')
     assert.deepEqual(addNats({host: {}, schemaVersion: 1, seed: 3, switches: []}), {host: {}, nats: [], schemaVersion: 1, seed: 3, switches: []})
     assert.deepEqual(migrations[1]({host: {vnics: []}, schemaVersion: 1, seed: 3, switches: []}), {host: {vnics: []}, nats: [], schemaVersion: 1, seed: 3, switches: [], vms: []})
+  })
+
+  test('migration 2 -> 3 adds empty `checks` and nothing else; a version-2 store is upgraded by the next write', async () => {
+    const {migrations} = await import('../../src/model/migrations.js')
+    assert.deepEqual(migrations[2]({host: {}, nats: [], schemaVersion: 2, seed: 3, switches: [], vms: []}), {checks: [], host: {}, nats: [], schemaVersion: 2, seed: 3, switches: [], vms: []})
+    const lab = tempLab()
+    await ok(['vswitch', 'new', 'S', '--type', 'private'], lab)
+    const document = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    delete document.checks
+    document.schemaVersion = 2
+    fs.writeFileSync(lab, `${JSON.stringify(document, null, 2)}\n`)
+    await ok(['vswitch', 'new', 'T', '--type', 'private'], lab)
+    const upgraded = JSON.parse(fs.readFileSync(lab, 'utf8'))
+    assert.equal(upgraded.schemaVersion, 3)
+    assert.deepEqual(upgraded.checks, [])
   })
 })
 

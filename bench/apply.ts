@@ -1,0 +1,40 @@
+// `hvnet apply -f lab.yaml` on a 1,024-VM lab document (issue 10's target: under 3 seconds): the
+// big lab of vms.ts (4 adapters each, VLANs, ACLs, static addresses, half running) exported as
+// YAML, applied by the real binary into an empty store, then applied again (the idempotent run
+// that plans `no changes`). Cold processes, as CI runs them.
+import {spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import {exportLab, formatLabFile} from '../src/model/labfile.js'
+import {median, repoRoot} from './cli.js'
+import {bigLab} from './vms.js'
+
+const RUNS = 3
+
+function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint()
+  const r = spawnSync(process.execPath, args, {env, maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'inherit']})
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`)
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+
+export async function run(print: (line: string) => void): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-bench-apply-'))
+  const labFile = path.join(dir, 'lab.yaml')
+  const yaml = await formatLabFile(exportLab(bigLab()), 'yaml')
+  fs.writeFileSync(labFile, yaml)
+  const store = path.join(dir, 'store.json')
+  const env = {...process.env, HVNET_CONFIG: store, NO_COLOR: '1'}
+  const bin = path.join(repoRoot(), 'bin/run.js')
+  const first: number[] = []
+  const again: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    fs.rmSync(store, {force: true})
+    first.push(timeOnce([bin, 'apply', '-f', labFile], env))
+    again.push(timeOnce([bin, 'apply', '-f', labFile], env))
+  }
+  print(`apply 1,024-VM lab file into an empty store: ${median(first).toFixed(0)} ms (median of ${RUNS}, cold process; ${(yaml.length / 1024).toFixed(0)} KiB of YAML, 4,096 adapters; target < 3,000 ms)`)
+  print(`apply the same file again (no changes): ${median(again).toFixed(0)} ms (median of ${RUNS})`)
+}
