@@ -88,14 +88,14 @@ export function runtimeStateOf(doc: RuntimeDocument | null, file: string): Runti
 export function openNetwork(lab: Lab, doc: RuntimeDocument | null, file: string): Network {
   const config = networkConfigOf(lab)
   const saved = runtimeStateOf(doc, file)
-  const state = saved?.basis === undefined ? saved : invalidatedSince(saved, saved.basis, config)
   try {
+    const state = saved?.basis === undefined ? saved : invalidatedSince(saved, saved.basis, config)
     return buildNetwork(config, state, {recorder: null})
   } catch (error) {
     // Each component checks its part of the saved state as it takes it (a TypeError or a
     // RangeError naming the entry). Whether the state or the configuration is at fault: the same
     // configuration without the state.
-    if (state === null || !(error instanceof TypeError || error instanceof RangeError)) throw error
+    if (saved === null || !(error instanceof TypeError || error instanceof RangeError)) throw error
     buildNetwork(config, null, {recorder: null})
     throw doesNotHold(file, error)
   }

@@ -6,6 +6,7 @@ import type {AdvanceView, RuntimeView} from '../../src/model/runtime.js'
 import {HvnetError} from '../../src/model/errors.js'
 import {MAX_ADVANCE_MS, openNetwork, parseDuration, runtimeDocumentOf} from '../../src/model/runtime.js'
 import {runtimePathOf, transactRuntime} from '../../src/model/runtime-store.js'
+import {readLab} from '../../src/model/store.js'
 import {parseIpv4Address} from '../../src/engine/wire/index.js'
 import {cli, ok, run, snapshot, tempLab} from '../support.js'
 
@@ -266,6 +267,7 @@ describe('a corrupt runtime file', () => {
     ['a wrong outer shape', () => JSON.stringify({schemaVersion: 1, clockMs: 'soon'})],
     ['a component refusing its part (a guest\'s DHCP lease)', () => JSON.stringify({schemaVersion: 1, clockMs: 0, host: {arp: {}, dhcp: {}}, guests: {[`web/${NIC}`]: {arp: {}, dhcp: {state: 'bound', address: 'x'}}}, dhcpServers: {}, learnedMacs: {}, physical: {}, nat: null})],
     ['the NAT refusing its sessions', () => JSON.stringify({schemaVersion: 1, clockMs: 0, host: {arp: {}, dhcp: {}}, guests: {}, dhcpServers: {}, learnedMacs: {}, physical: {}, nat: {version: 9}})],
+    ['an ARP cache of the wrong shape, with a basis', () => JSON.stringify({schemaVersion: 1, clockMs: 0, host: {arp: {Ethernet: null}, dhcp: {}}, guests: {}, dhcpServers: {}, learnedMacs: {}, physical: {}, nat: null, basis: {adapters: {}, physical: {}}})],
     ['a bad basis', () => JSON.stringify({schemaVersion: 1, clockMs: 0, host: {arp: {}, dhcp: {}}, guests: {}, dhcpServers: {}, learnedMacs: {}, physical: {}, nat: null, basis: {adapters: []}})],
   ]
   for (const [what, text] of cases) {
@@ -287,6 +289,41 @@ describe('a corrupt runtime file', () => {
       assert.equal((await advance(lab, '30s')).clockMs, 30_000)
     })
   }
+})
+
+test('any leaf of a saved state replaced by a wrong value: store-corrupt or a network, never another error', async () => {
+  const lab = await dhcpLab()
+  await ok(['vm', 'new', 'apipa'], lab)
+  await ok(['vswitch', 'new', 'Lab', '--type', 'internal'], lab)
+  await ok(['vm', 'connect-nic', 'apipa', '--name', NIC, '--switch', 'Lab'], lab)
+  await ok(['vm', 'start', 'apipa'], lab)
+  await advance(lab, '1m')
+  const {lab: stored} = readLab(lab)
+  const base = JSON.parse(fs.readFileSync(runtimePathOf(lab), 'utf8'))
+  const paths: string[][] = []
+  const walk = (o: unknown, p: string[]): void => {
+    paths.push(p)
+    if (o !== null && typeof o === 'object') for (const [k, v] of Object.entries(o)) walk(v, [...p, k])
+  }
+  walk(base, [])
+  const values = [null, 1, -1, 'x', [], {}, true, 1e308, '00155D001701', '1.2.3.4', [null], {entries: [null]}]
+  let failures = 0
+  for (let i = 1; i < paths.length; i++) {
+    for (const value of values) {
+      const doc = structuredClone(base)
+      const p = paths[i]
+      let o = doc
+      for (const k of p.slice(0, -1)) o = o[k]
+      o[p.at(-1)!] = value
+      try {
+        openNetwork(stored, doc, 'lab.runtime.json')
+      } catch (error) {
+        assert.ok(error instanceof HvnetError && error.code === 'store-corrupt', `${p.join('.')} = ${JSON.stringify(value)}: ${(error as Error).stack}`)
+        failures++
+      }
+    }
+  }
+  assert.ok(failures > 50, 'many of them are refused')
 })
 
 describe('the real binary', () => {
