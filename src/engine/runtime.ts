@@ -12,12 +12,17 @@
 //                   MAC table, the LAN's DHCP leases; by adapter name
 //   nat             the NAT core's sessions (its own JSON form), null when none
 //
+//   basis           what the state was learned under (optional; see RuntimeBasis)
+//
 // `invalidatedBy(state, before, after)` drops exactly the state a configuration change made wrong:
 // a VM adapter whose MAC or switch changed (or that is gone) loses its guest state (ARP cache, DHCP
 // lease) and the MACs learned behind its port, and every cache entry elsewhere that pointed at its
 // old MAC; a removed switch loses its learned MACs and its scope; a physical adapter whose network
-// changed loses its link state. Everything else is kept.
+// changed loses its link state. Everything else is kept. A command that has no `before` at hand
+// saves `runtimeBasisOf(config)` with the state and calls `invalidatedSince(state, basis, after)`
+// on the next load: the basis holds just what invalidatedBy compares.
 import type {NetworkConfig, PhysicalAdapterConfig, VmAdapterConfig} from './config.js'
+import {formatIpv4} from './wire/ipv4-address.js'
 import {formatMac} from './wire/mac.js'
 
 export const RUNTIME_SCHEMA_VERSION = 1
@@ -57,6 +62,22 @@ export interface HostState {
   readonly dhcp: Readonly<Record<string, unknown>>
 }
 
+/** A physical adapter's network as the basis records it (addresses as text). */
+export interface NetworkBasis {
+  readonly prefix: string
+  readonly gateway: string
+  readonly dhcp: boolean
+}
+
+/**
+ * What a runtime state was learned under: each VM adapter's MAC and switch (by adapter key), each
+ * physical adapter's MAC and network (by name). MACs as text (`00155D010203`).
+ */
+export interface RuntimeBasis {
+  readonly adapters: Readonly<Record<string, {readonly mac: string; readonly switchId: string | null}>>
+  readonly physical: Readonly<Record<string, {readonly mac: string; readonly network: NetworkBasis | null}>>
+}
+
 export interface RuntimeState {
   readonly schemaVersion: typeof RUNTIME_SCHEMA_VERSION
   readonly clockMs: number
@@ -66,6 +87,8 @@ export interface RuntimeState {
   readonly learnedMacs: Readonly<Record<string, readonly LearnedMacState[]>>
   readonly physical: Readonly<Record<string, PhysicalState>>
   readonly nat: unknown
+  /** The configuration the state was learned under; absent in a state saved without one. */
+  readonly basis?: RuntimeBasis
 }
 
 export function emptyRuntimeState(clockMs = 0): RuntimeState {
@@ -94,7 +117,37 @@ export function checkRuntimeState(x: unknown): RuntimeState {
     const s = p as Record<string, unknown> | null
     if (!isRecord(s) || !Array.isArray(s.portSecurityMacs) || !Array.isArray(s.wifiBridge)) throw new TypeError(`runtime state: physical ${name} must be {portSecurityMacs: [...], wifiBridge: [...], dhcpServer}`)
   }
+  if (o.basis !== undefined) checkBasis(o.basis)
   return {...(o as unknown as RuntimeState), nat: o.nat ?? null}
+}
+
+function checkBasis(b: unknown): void {
+  const x = b as Record<string, unknown> | null
+  if (!isRecord(x) || !isRecord(x.adapters) || !isRecord(x.physical)) throw new TypeError('runtime state: basis must be {adapters: {...}, physical: {...}}')
+  for (const [key, a] of Object.entries(x.adapters)) {
+    const e = a as Record<string, unknown> | null
+    if (!isRecord(e) || typeof e.mac !== 'string' || (e.switchId !== null && typeof e.switchId !== 'string')) throw new TypeError(`runtime state: basis of adapter ${key} must be {mac, switchId}`)
+  }
+  for (const [name, p] of Object.entries(x.physical)) {
+    const e = p as Record<string, unknown> | null
+    const n = e?.network as Record<string, unknown> | null | undefined
+    const networkOk = n === null || (isRecord(n) && typeof n.prefix === 'string' && typeof n.gateway === 'string' && typeof n.dhcp === 'boolean')
+    if (!isRecord(e) || typeof e.mac !== 'string' || !networkOk) throw new TypeError(`runtime state: basis of physical adapter ${name} must be {mac, network}`)
+  }
+}
+
+/** The basis to save with a state learned under `config`. */
+export function runtimeBasisOf(config: NetworkConfig): RuntimeBasis {
+  const adapters: Record<string, {mac: string; switchId: string | null}> = {}
+  for (const vm of config.vms) for (const a of vm.adapters) adapters[a.key] = {mac: formatMac(a.macAddress), switchId: a.switchId}
+  const physical: Record<string, {mac: string; network: NetworkBasis | null}> = {}
+  for (const p of config.physicalAdapters) physical[p.name] = {mac: formatMac(p.macAddress), network: networkBasisOf(p)}
+  return {adapters, physical}
+}
+
+function networkBasisOf(p: PhysicalAdapterConfig): NetworkBasis | null {
+  const n = p.network
+  return n === null ? null : {prefix: `${formatIpv4(n.prefix.address)}/${n.prefix.length}`, gateway: formatIpv4(n.gateway), dhcp: n.dhcp}
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -103,21 +156,28 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 /** The state `state` keeps once the configuration changed from `before` to `after`. */
 export function invalidatedBy(state: RuntimeState, before: NetworkConfig, after: NetworkConfig): RuntimeState {
-  const oldAdapters = adaptersByKey(before)
+  return invalidatedSince(state, runtimeBasisOf(before), after)
+}
+
+/** The state `state`, learned under `basis`, keeps under the configuration `after`. */
+export function invalidatedSince(state: RuntimeState, basis: RuntimeBasis, after: NetworkConfig): RuntimeState {
   const newAdapters = adaptersByKey(after)
+  const usedMacs = new Set<string>()
+  for (const vm of after.vms) for (const a of vm.adapters) usedMacs.add(formatMac(a.macAddress))
+  for (const i of after.hostInterfaces) usedMacs.add(formatMac(i.macAddress))
   /** Adapter keys whose state is void, and the MACs (as text) nobody should point at any more. */
   const voidKeys = new Set<string>()
   const voidMacs = new Set<string>()
-  for (const [key, was] of oldAdapters) {
+  for (const [key, was] of Object.entries(basis.adapters)) {
     const now = newAdapters.get(key)
-    if (now === undefined || now.macAddress !== was.macAddress || now.switchId !== was.switchId) {
+    if (now === undefined || formatMac(now.macAddress) !== was.mac || now.switchId !== was.switchId) {
       voidKeys.add(key)
-      if (was.macAddress !== 0 && !stillUsed(after, was.macAddress)) voidMacs.add(formatMac(was.macAddress))
+      if (was.mac !== NO_MAC && !usedMacs.has(was.mac)) voidMacs.add(was.mac)
     }
   }
   const switchIds = new Set(after.switches.map((s) => s.id))
   const physicalAfter = new Map(after.physicalAdapters.map((p) => [p.name.toLowerCase(), p]))
-  const physicalBefore = new Map(before.physicalAdapters.map((p) => [p.name.toLowerCase(), p]))
+  const physicalBefore = new Map(Object.entries(basis.physical).map(([name, p]) => [name.toLowerCase(), p]))
 
   const dropMacs = (s: StackArpState): StackArpState => mapValues(s, (c) => ({entries: c.entries.filter((e) => !voidMacs.has(e.mac))}))
   const guests: Record<string, GuestState> = {}
@@ -141,22 +201,19 @@ export function invalidatedBy(state: RuntimeState, before: NetworkConfig, after:
   return {...state, host: {...state.host, arp: dropMacs(state.host.arp)}, guests, learnedMacs, dhcpServers, physical}
 }
 
+const NO_MAC = formatMac(0)
+
 function adaptersByKey(c: NetworkConfig): Map<string, VmAdapterConfig> {
   const m = new Map<string, VmAdapterConfig>()
   for (const vm of c.vms) for (const a of vm.adapters) m.set(a.key, a)
   return m
 }
 
-function stillUsed(c: NetworkConfig, mac: number): boolean {
-  for (const vm of c.vms) for (const a of vm.adapters) if (a.macAddress === mac) return true
-  return c.hostInterfaces.some((i) => i.macAddress === mac)
-}
-
-function sameNetwork(a: PhysicalAdapterConfig, b: PhysicalAdapterConfig): boolean {
-  const x = a.network
-  const y = b.network
+function sameNetwork(was: RuntimeBasis['physical'][string], now: PhysicalAdapterConfig): boolean {
+  const x = was.network
+  const y = networkBasisOf(now)
   if (x === null || y === null) return x === y
-  return a.macAddress === b.macAddress && x.prefix.address === y.prefix.address && x.prefix.length === y.prefix.length && x.gateway === y.gateway && x.dhcp === y.dhcp
+  return was.mac === formatMac(now.macAddress) && x.prefix === y.prefix && x.gateway === y.gateway && x.dhcp === y.dhcp
 }
 
 function mapValues<V, W>(r: Readonly<Record<string, V>>, f: (v: V) => W): Record<string, W> {

@@ -29,7 +29,8 @@ export function runtimePathOf(labFile: string): string {
   return `${base}.runtime.json`
 }
 
-function corrupt(file: string, what: string, fix = RESET): HvnetError {
+/** `store-corrupt` naming the runtime file and what is wrong with it, with the fix `hvnet runtime reset`. */
+export function corruptRuntime(file: string, what: string, fix = RESET): HvnetError {
   return new HvnetError('store-corrupt', `The runtime file ${file} ${what}; it was left as it is.`, fix)
 }
 
@@ -48,10 +49,10 @@ export function parseRuntime(text: string, file: string): RuntimeDocument {
   try {
     document = JSON.parse(text)
   } catch (error) {
-    throw corrupt(file, `is not valid JSON (${(error as Error).message})`)
+    throw corruptRuntime(file, `is not valid JSON (${(error as Error).message})`)
   }
   const problem = envelopeProblem(document)
-  if (problem) throw corrupt(file, `is not a runtime document (it ${problem})`)
+  if (problem) throw corruptRuntime(file, `is not a runtime document (it ${problem})`)
   return document as RuntimeDocument
 }
 
@@ -64,8 +65,8 @@ export function readRuntime(labFile: string): RuntimeDocument | null {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
-    if (code === 'EISDIR') throw corrupt(file, 'is a directory', `Move it out of the way: hvnet keeps runtime state in a file of that name.`)
-    throw corrupt(file, `cannot be read (${code ?? (error as Error).message})`, `Check its permissions, or ${RESET.charAt(0).toLowerCase()}${RESET.slice(1)}`)
+    if (code === 'EISDIR') throw corruptRuntime(file, 'is a directory', `Move it out of the way: hvnet keeps runtime state in a file of that name.`)
+    throw corruptRuntime(file, `cannot be read (${code ?? (error as Error).message})`, `Check its permissions, or ${RESET.charAt(0).toLowerCase()}${RESET.slice(1)}`)
   }
   return parseRuntime(text, file)
 }
@@ -120,7 +121,7 @@ export async function resetRuntime(labFile: string): Promise<{file: string; remo
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return {file, removed: false}
       if (code === 'EISDIR' || code === 'EPERM') {
-        if (fs.statSync(file).isDirectory()) throw corrupt(file, 'is a directory', 'Move it out of the way: hvnet removes only a runtime file.')
+        if (fs.statSync(file).isDirectory()) throw corruptRuntime(file, 'is a directory', 'Move it out of the way: hvnet removes only a runtime file.')
       }
       throw error
     }

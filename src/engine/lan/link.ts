@@ -161,16 +161,24 @@ export class PhysicalLink implements FrameSink {
 
   /**
    * Records that `mac` holds `address` on the LAN's DHCP server (the host's own lease), unless the
-   * server already remembers that MAC or that address.
+   * server remembers that MAC with another address or that address for another MAC (restored state
+   * wins). The host keeps its lease as Windows' DHCP client does: renewed at T1 (half the lease),
+   * so it never expires while the host holds the address, however far the clock is advanced.
    */
   reserveLease(mac: Mac, address: Ipv4Address): void {
     const dhcp = this.lan?.dhcp ?? null
     if (dhcp === null) return
-    const state = dhcp.exportState()
     const m = formatMac(mac)
     const a = formatIpv4(address)
-    if (state.leases.some((l) => l.mac === m || l.address === a)) return
-    dhcp.importState({leases: [...state.leases, {mac: m, address: a, state: 'bound', expiresAtMs: this.scheduler.now + LAN_LEASE_SECONDS * 1000}]})
+    const leases = dhcp.exportState().leases
+    const held = leases.find((l) => l.mac === m)
+    if (held === undefined ? leases.some((l) => l.address === a) : held.address !== a) return
+    const renew = (): void => {
+      const others = dhcp.exportState().leases.filter((l) => l.mac !== m)
+      dhcp.importState({leases: [...others, {mac: m, address: a, state: 'bound', expiresAtMs: this.scheduler.now + LAN_LEASE_SECONDS * 1000}]})
+      this.scheduler.after((LAN_LEASE_SECONDS * 1000) / 2, renew)
+    }
+    renew()
   }
 
   exportState(): PhysicalLinkState {
