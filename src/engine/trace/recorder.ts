@@ -1,6 +1,8 @@
 // The Recorder `hvnet trace` attaches to every engine component: it keeps each step with a copy of
 // its frame (engines reuse buffers and a flooded frame is one buffer on many ports) and of its
-// changes, in the order the engine reported them, which is virtual-time order.
+// changes, in the order the engine reported them, which is virtual-time order. A step about no
+// frame (a DHCP client configuring its lease reports an empty one) is kept with the frame of the
+// step before it at the same place, so it stays in that hop.
 import type {Recorder, Step} from '../observe.js'
 
 /** At most this many steps are kept: a loop guard, far above any real trace (a few dozen steps). */
@@ -17,7 +19,9 @@ export class TraceRecorder implements Recorder {
       this.dropped++
       return
     }
-    const copy: Step = step.changes === undefined ? {...step, frame: step.frame.slice()} : {...step, frame: step.frame.slice(), changes: step.changes.map((c) => ({...c}))}
+    const prev = this.kept[this.kept.length - 1]
+    const frame = step.frame.length === 0 && prev !== undefined && prev.place.kind === step.place.kind && prev.place.name === step.place.name ? prev.frame : step.frame.slice()
+    const copy: Step = step.changes === undefined ? {...step, frame} : {...step, frame, changes: step.changes.map((c) => ({...c}))}
     this.kept.push(copy)
   }
 
