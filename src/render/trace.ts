@@ -233,7 +233,7 @@ function renderSummary(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): s
     }
     const h = b.hop
     const last = h.steps.find((s) => s.action === 'dropped') ?? h.steps[h.steps.length - 1]
-    const note = last.action === 'dropped' ? c.red(`DROPPED ${last.reason}`) : h.steps.some((s) => s.action === 'transformed') ? c.yellow(`TRANSFORMED, ${last.action.toUpperCase()}`) : last.action.toUpperCase()
+    const note = last.action === 'dropped' ? c.red(`DROPPED ${last.reason}`) : h.steps.some((s) => s.action === 'transformed') ? c.yellow(last.action === 'transformed' ? 'TRANSFORMED' : `TRANSFORMED, ${last.action.toUpperCase()}`) : last.action.toUpperCase()
     out.push(`${String(h.index).padStart(5)}  ${ms(h.timeMs).padStart(10)}  ${placeText(h.location)}  (${h.direction})  ${note}`)
     if (o.explain) out.push(...explainLines(h, r, c, seen))
   }

@@ -536,7 +536,7 @@ export class IpStack {
     }
     const l = iface.arp.lookup(nextHop, now)
     if (l.kind === 'found') {
-      this.transmitIp(iface, l.value, buf)
+      this.transmitIp(iface, l.value, buf, nextHop)
       return
     }
     if (l.kind === 'pending') {
@@ -581,18 +581,20 @@ export class IpStack {
     this.transmit(iface, frame, 'arp-request', () => `${this.options.who} asks who has ${formatIpv4(target)} (ARP request ${attempt} of ${ARP_TRIES}, broadcast)`)
   }
 
-  private transmitIp(iface: StackInterface, dstMac: Mac, buf: Uint8Array): void {
+  /** `cached`: the next hop whose MAC came from the ARP cache (a trace says so), else null. */
+  private transmitIp(iface: StackInterface, dstMac: Mac, buf: Uint8Array, cached: Ipv4Address | null = null): void {
     put48(buf, 0, dstMac)
     put48(buf, 6, iface.mac)
     put16(buf, 12, ETHERTYPE_IPV4)
-    this.transmit(iface, buf, 'transmitted', null)
+    this.transmit(iface, buf, 'transmitted', null, cached)
   }
 
   /** Puts a finished frame on the interface's wire after the stack's turnaround time. */
-  transmit(iface: StackInterface, frame: Uint8Array, reason: string, text: (() => string) | null): void {
+  transmit(iface: StackInterface, frame: Uint8Array, reason: string, text: (() => string) | null, cached: Ipv4Address | null = null): void {
     this.scheduler.after(LATENCY.stackMs, () => {
       if (this.rec !== null) {
-        const t = text === null ? `${this.options.who} sends ${summarizeFrame(decodeFrame(frame))} out of ${iface.alias}` : text()
+        const arp = cached === null ? '' : ` (${formatIpv4(cached)} is-at ${formatMacTrace(new EthernetFrame(frame, 0, frame.length).dst)} from its ARP cache: no ARP needed)`
+        const t = text === null ? `${this.options.who} sends ${summarizeFrame(decodeFrame(frame))} out of ${iface.alias}${arp}` : text()
         this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'transmitted', reason, text: iface.sink === null ? `${t}; the adapter is not connected, so the frame goes nowhere` : t, ref: iface.ref, frame})
       }
       if (iface.sink !== null) iface.sink.receive(frame)

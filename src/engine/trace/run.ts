@@ -152,9 +152,17 @@ class Driver {
     this.gate.step({timeMs: this.now, place, action, reason, text, ref, frame})
   }
 
+  /** Steps' times count from the start of the trace (the runtime's clock goes on from where it was). */
   run(injection: TraceInjection): TraceRun {
     this.settle(injection)
     this.gate.on = true
+    const t0 = this.now
+    const r = this.inject(injection)
+    this.gate.on = false
+    return {...r, steps: r.steps.map((s) => ({...s, timeMs: s.timeMs - t0}))}
+  }
+
+  private inject(injection: TraceInjection): TraceRun {
     switch (injection.kind) {
       case 'guest':
         return this.fromGuest(injection.adapterKey, injection.packet)
