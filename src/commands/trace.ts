@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Errors, Flags} from '@oclif/core'
 
 import type {TraceResult} from '../engine/trace/result.js'
 import type {LabTrace, TraceRequest} from '../model/trace.js'
@@ -13,7 +13,8 @@ const expect = Flags.custom<Expectation>({
   helpValue: 'DISPOSITION[:REASON]',
   async parse(input) {
     const p = parseExpectation(input)
-    if (!p.ok) throw new Error(`${p.message} ${p.fix}`)
+    // A bad value is a usage error (exit 2), as for any flag.
+    if (!p.ok) throw new Errors.CLIError(`${p.message} ${p.fix}`, {exit: 2})
     return p.value
   },
 })
