@@ -79,21 +79,22 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
       at: flags.at ?? null,
       expectation: flags.expect,
     }
-    const {traceLab} = await import('../model/trace.js')
+    const {traceLab, writeTracePcap} = await import('../model/trace.js')
+    // The capture is written before the runtime state is saved: a capture that cannot be written saves nothing.
+    const traced = (t: LabTrace): LabTrace => {
+      if (flags.pcap !== undefined) writeTracePcap(flags.pcap, t)
+      return t
+    }
     let trace: LabTrace
     if (flags.stateless) {
       const {lab} = await this.loadLab()
-      trace = traceLab(lab, null, request)
+      trace = traced(traceLab(lab, null, request))
     } else {
       const {transactRuntime} = await import('../model/runtime-store.js')
       trace = (await transactRuntime(await this.labFile(), (lab, runtime) => {
-        const t = traceLab(lab, runtime, request)
+        const t = traced(traceLab(lab, runtime, request))
         return {result: t, runtime: t.runtime}
       })).result
-    }
-    if (flags.pcap !== undefined) {
-      const {writeTracePcap} = await import('../model/trace.js')
-      writeTracePcap(flags.pcap, trace)
     }
     const {result} = trace
     if (!this.jsonEnabled()) {

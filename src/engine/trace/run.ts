@@ -339,7 +339,8 @@ class Driver {
     const sink = iface.sink
     const start = this.now
     this.net.scheduler.after(0, () => sink.receive(frame))
-    const stopped = this.runUntil(() => iface.arp.has(dst, this.now), start + ARP_LIMIT_MS)
+    // The answer may refresh an entry the cache already had: wait for the network to go quiet.
+    const stopped = this.runUntil(() => false, start + ARP_LIMIT_MS)
     return {flow: {protocol: 'arp', src, dst, srcPort: null, dstPort: null, from}, steps: this.gate.inner.steps, openPort: false, stopped}
   }
 
