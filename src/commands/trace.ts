@@ -6,7 +6,7 @@ import type {LabTrace, TraceRequest} from '../model/trace.js'
 import {HvnetCommand} from '../cli/base-command.js'
 import {TRACE_PROTOCOLS, parseExpectation} from '../engine/trace/expect.js'
 import type {Expectation} from '../engine/trace/expect.js'
-import {TRACE_DETAILS} from '../render/trace.js'
+import {TRACE_DETAILS} from '../render/trace-detail.js'
 
 const expect = Flags.custom<Expectation>({
   description: 'What the trace must end in, DISPOSITION[:REASON]: replied, refused, delivered, dropped[:REASON], unreachable[:REASON], timeout. Exit 0 when met, 3 when not. Default: replied for icmp, dns and tcp to a port that should be open; delivered otherwise.',

@@ -15,8 +15,9 @@ import type {DecodedFrame} from '../engine/wire/index.js'
 import {colours} from './colour.js'
 import {explainExchange, explainHop, fixFor} from './trace-explain.js'
 
-export type TraceDetail = 'full' | 'default' | 'summary' | 'minimal'
-export const TRACE_DETAILS: readonly TraceDetail[] = ['full', 'default', 'summary', 'minimal']
+import type {TraceDetail} from './trace-detail.js'
+export {TRACE_DETAILS} from './trace-detail.js'
+export type {TraceDetail} from './trace-detail.js'
 
 export interface TraceTextOptions {
   readonly detail: TraceDetail

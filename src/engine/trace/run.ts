@@ -159,7 +159,7 @@ class Driver {
     const t0 = this.now
     const r = this.inject(injection)
     this.gate.on = false
-    return {...r, steps: r.steps.map((s) => ({...s, timeMs: s.timeMs - t0}))}
+    return {...r, steps: withoutIgnoredCopies(r.steps).map((s) => ({...s, timeMs: s.timeMs - t0}))}
   }
 
   private inject(injection: TraceInjection): TraceRun {
@@ -468,6 +468,40 @@ class Driver {
 }
 
 const BROADCAST: Mac = 0xffff_ffff_ffff
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The steps without the copies of a broadcast that a stack ignored (`not-for-me`: an ARP request
+ * or a DHCP DISCOVER meant for another): the switch's `copy to …` step, the stack's `received`
+ * and its drop. The switch's flood step still counts every port; on a switch of 1,024 VMs the
+ * copies would bury the trace.
+ */
+export function withoutIgnoredCopies(steps: readonly Step[]): Step[] {
+  const ignored = new Map<string, Step[]>()
+  for (const s of steps) {
+    if (s.action !== 'dropped' || s.reason !== 'not-for-me' || s.frame.length === 0 || (s.frame[0] & 1) === 0) continue
+    const label = `${s.place.kind} ${s.place.name}`
+    const list = ignored.get(label)
+    if (list === undefined) ignored.set(label, [s])
+    else list.push(s)
+  }
+  if (ignored.size === 0) return [...steps]
+  const copyOf = (label: string, s: Step): boolean => ignored.get(label)?.some((d) => d.timeMs >= s.timeMs && sameBytes(d.frame, s.frame)) ?? false
+  return steps.filter((s) => {
+    if (s.frame.length === 0 || (s.frame[0] & 1) === 0) return true
+    if (s.action === 'received' || (s.action === 'dropped' && s.reason === 'not-for-me')) return !copyOf(`${s.place.kind} ${s.place.name}`, s)
+    if (s.action === 'forwarded' && s.reason === 'flood' && s.text.startsWith('copy to ')) {
+      const to = s.text.slice('copy to '.length).split(',')[0]
+      return !copyOf(to, s)
+    }
+    return true
+  })
+}
 
 /** The flow of an injected frame, read from its bytes (0.0.0.0 where it has no address). */
 function rawFlow(frame: Uint8Array, from: Place): TraceFlowSpec {
