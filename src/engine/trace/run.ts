@@ -29,7 +29,7 @@
 //     (APIPA comes at 32 s) — and MAX_EVENTS events in all, a loop guard.
 import type {TimeMs} from '../clock.js'
 import type {NetworkConfig} from '../config.js'
-import {GuestStack} from '../ip/guest.js'
+import type {GuestStack} from '../ip/guest.js'
 import {dnsQuery} from '../ip/dns.js'
 import type {IpStack, StackEvent, StackInterface} from '../ip/stack.js'
 import {reachability} from '../lan/internet.js'
