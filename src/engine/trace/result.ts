@@ -140,7 +140,8 @@ function samePlace(a: Place, b: Place): boolean {
   return a.kind === b.kind && a.name === b.name
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Byte-for-byte equality (a hop is one frame at one place). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true

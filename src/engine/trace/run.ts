@@ -45,6 +45,7 @@ import {TCP_SYN} from '../wire/tcp.js'
 import {HvnetError} from '../../model/errors.js'
 import type {TraceProtocol} from './expect.js'
 import {TraceRecorder} from './recorder.js'
+import {sameBytes} from './result.js'
 import type {TraceFlowSpec} from './result.js'
 
 /** After the flow's first packet: longer than ARP's 3 tries a second apart and TCP's first retransmissions. */
@@ -469,22 +470,20 @@ class Driver {
 
 const BROADCAST: Mac = 0xffff_ffff_ffff
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
 /**
  * The steps without the copies of a broadcast that a stack ignored (`not-for-me`: an ARP request
- * or a DHCP DISCOVER meant for another): the switch's `copy to …` step, the stack's `received`
- * and its drop. The switch's flood step still counts every port; on a switch of 1,024 VMs the
- * copies would bury the trace.
+ * meant for another; `closed-port`: a DHCP DISCOVER reaching a guest that serves no DHCP): the
+ * switch's `copy to …` step, the stack's `received` and its drop. The switch's flood step still
+ * counts every port; on a switch of 1,024 VMs the copies would bury the trace.
  */
+function ignoredCopy(s: Step): boolean {
+  return s.action === 'dropped' && (s.reason === 'not-for-me' || s.reason === 'closed-port') && s.frame.length > 0 && (s.frame[0] & 1) === 1
+}
+
 export function withoutIgnoredCopies(steps: readonly Step[]): Step[] {
   const ignored = new Map<string, Step[]>()
   for (const s of steps) {
-    if (s.action !== 'dropped' || s.reason !== 'not-for-me' || s.frame.length === 0 || (s.frame[0] & 1) === 0) continue
+    if (!ignoredCopy(s)) continue
     const label = `${s.place.kind} ${s.place.name}`
     const list = ignored.get(label)
     if (list === undefined) ignored.set(label, [s])
@@ -494,7 +493,7 @@ export function withoutIgnoredCopies(steps: readonly Step[]): Step[] {
   const copyOf = (label: string, s: Step): boolean => ignored.get(label)?.some((d) => d.timeMs >= s.timeMs && sameBytes(d.frame, s.frame)) ?? false
   return steps.filter((s) => {
     if (s.frame.length === 0 || (s.frame[0] & 1) === 0) return true
-    if (s.action === 'received' || (s.action === 'dropped' && s.reason === 'not-for-me')) return !copyOf(`${s.place.kind} ${s.place.name}`, s)
+    if (s.action === 'received' || ignoredCopy(s)) return !copyOf(`${s.place.kind} ${s.place.name}`, s)
     if (s.action === 'forwarded' && s.reason === 'flood' && s.text.startsWith('copy to ')) {
       const to = s.text.slice('copy to '.length).split(',')[0]
       return !copyOf(to, s)
