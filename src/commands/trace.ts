@@ -33,7 +33,7 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
     {command: '<%= config.bin %> <%= command.id %> --from web --to db --protocol tcp --dport 5432 --explain', description: 'Can web open a connection to db? With the Hyper-V concept behind each hop'},
     {command: '<%= config.bin %> <%= command.id %> --from web --to db --expect dropped:vlan-mismatch', description: 'In CI: exit 0 only if the VLANs keep web and db apart'},
     {command: '<%= config.bin %> <%= command.id %> --from external:Ethernet --to 10.0.0.23 --protocol tcp --dport 8080', description: 'From the office LAN to a static NAT mapping on the host'},
-    {command: '<%= config.bin %> <%= command.id %> --frame 00155d0017110200000000990800450000540001000040017b4ac0a8000ac0a800140800f7ff00000000 --at web', description: 'Exact bytes sent by web with a source MAC that is not its own'},
+    {command: '<%= config.bin %> <%= command.id %> --frame 00155d00170302000000009908004500003c000100004001f951c0a8000ac0a800140800f7fd000100010000000000000000000000000000000000000000000000000000000000000000 --at web', description: 'Exact bytes sent by web with a source MAC that is not its own'},
     {command: '<%= config.bin %> <%= command.id %> --from web --to 8.8.8.8 --pcap trace.pcapng --detail summary', description: 'One line per hop, and every frame on every link for Wireshark'},
     {command: '<%= config.bin %> <%= command.id %> --from web --to 8.8.8.8 --stateless --json | jq .disposition', description: 'From empty runtime state, as JSON'},
   ]
