@@ -92,7 +92,9 @@ function foldText(hops: readonly TraceHop[]): string {
       if (t === 5) leased = formatIpv4(l.repr.yiaddr)
     }
   }
-  return `DHCP ${types.join(' → ')}${leased === null ? '' : ` ${leased} leased`}`
+  const apipa = leased === null ? hops.flatMap((h) => h.steps).find((st) => st.reason === 'address-apipa') : undefined
+  const self = apipa === undefined ? null : /(169\.254\.\d+\.\d+\/\d+)/.exec(apipa.text)
+  return `DHCP ${types.join(' → ')}${leased === null ? '' : ` ${leased} leased`}${self === null ? '' : ` → no answer: APIPA ${self[1]}`}`
 }
 
 type Block = {kind: 'hop'; hop: TraceHop} | {kind: 'fold'; hops: TraceHop[]}

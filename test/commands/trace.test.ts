@@ -156,6 +156,20 @@ describe('hvnet trace: every disposition, from real traces', () => {
     assert.equal(exitCode, 3)
   })
 
+  test('on an Internal switch with no DHCP server, a new guest takes APIPA (28 s of virtual time) before its flow', async () => {
+    const file = tempLab()
+    for (const args of [['vswitch', 'new', 'Lab', '--type', 'internal'], ['vm', 'new', 'a', '--switch', 'Lab'], ['vm', 'new', 'b', '--switch', 'Lab'], ['vm', 'start', 'a'], ['vm', 'start', 'b']]) await ok(args, file)
+    const {json} = await trace(file, ['--from', 'a', '--to', 'b'])
+    assert.equal(json.disposition, 'replied')
+    assert.match(json.flow.src, /^169\.254\./)
+    assert.match(json.flow.dst, /^169\.254\./, 'b booted first, unrecorded, and took its APIPA address')
+    const gaveUp = allSteps(json).find((s) => s.reason === 'no-answer')!
+    assert.equal(gaveUp.hop.preliminary, 'dhcp')
+    assert.equal(gaveUp.hop.timeMs, 28_000)
+    const minimal = (await text(file, ['--from', 'b', '--to', 'a', '--stateless', '--detail', 'minimal'])).stdout
+    assert.match(minimal, /^1-7 DHCP DISCOVER → no answer: APIPA 169\.254\.\d+\.\d+\/16$/m)
+  })
+
   test('a stopped VM as the target is a trace that shows where the frame stops', async () => {
     const file = await lab('nat')
     await ok(['vm', 'stop', 'db'], file)

@@ -26,7 +26,7 @@
 //     delivery with no answer, a drop, a void;
 //   - at the latest at the deadline: FLOW_LIMIT_MS after the flow's first packet (ARP_LIMIT_MS for
 //     an ARP flow, DHCP_LIMIT_MS for a DHCP one), after at most DHCP_LIMIT_MS of the guest's own DHCP
-//     (APIPA comes at 32 s) — and MAX_EVENTS events in all, a loop guard.
+//     (APIPA comes at 28 s: DISCOVER at 0, 4 and 12 s, then 16 s more) — and MAX_EVENTS events in all, a loop guard.
 import type {TimeMs} from '../clock.js'
 import type {NetworkConfig} from '../config.js'
 import type {GuestStack} from '../ip/guest.js'
@@ -51,7 +51,7 @@ import type {TraceFlowSpec} from './result.js'
 /** After the flow's first packet: longer than ARP's 3 tries a second apart and TCP's first retransmissions. */
 export const FLOW_LIMIT_MS = 10_000
 export const ARP_LIMIT_MS = 5_000
-/** A DHCP exchange, and the wait for a guest's lease: APIPA comes 32 s after the first DISCOVER. */
+/** A DHCP exchange, and the wait for a guest's lease: APIPA comes 28 s after the first DISCOVER. */
 export const DHCP_LIMIT_MS = 60_000
 export const MAX_EVENTS = 1_000_000
 
