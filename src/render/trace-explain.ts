@@ -258,7 +258,7 @@ export function explainExchange(hops: readonly TraceHop[]): string {
 /** Who served a folded exchange. */
 export const EXCHANGE_EXPLAIN = {
   icsDhcp: 'The Default Switch serves DHCP through Internet Connection Sharing: an address from its /20, with the host vNIC as gateway and DNS server.',
-  lanDhcp: 'The LAN\'s router serves DHCP: the VM bridged by the External switch gets an address on the office network, like any machine plugged into it. A WinNAT network has no DHCP server: its VMs need static addresses.',
+  lanDhcp: 'The LAN\'s router serves DHCP: the VM bridged by the External switch gets an address on the LAN, like any machine plugged into it. A WinNAT network has no DHCP server: its VMs need static addresses.',
   wifiArp: 'On a Wi-Fi uplink the bridge rewrites the VM\'s ARP to the adapter\'s own MAC, since the access point knows no other.',
 } as const
 
