@@ -32,6 +32,11 @@ export class Scheduler {
     return this.heap.length
   }
 
+  /** The virtual time of the next event, null when none is scheduled (a trace stops when nothing more can happen). */
+  get nextAt(): TimeMs | null {
+    return this.heap.length === 0 ? null : this.heap[0].at
+  }
+
   /** Runs `fn` after `delayMs` (>= 0) of virtual time. */
   after(delayMs: TimeMs, fn: () => void): void {
     if (!(delayMs >= 0)) throw new RangeError(`Scheduler.after: delay ${delayMs} must be >= 0`)

@@ -49,6 +49,12 @@ export interface BuildOptions {
    * Its sessions are saved and restored with the runtime state when it has exportState/importState.
    */
   readonly nat?: StatefulNat | null
+  /**
+   * Which running VM adapters without saved state boot now (their DHCP client starts); default all.
+   * The others stay unbooted until `bootGuest` (a trace boots only the guests its flow needs), and
+   * their state is not exported, so the next command boots them afresh.
+   */
+  readonly boot?: (adapterKey: string) => boolean
 }
 
 export class Network {
@@ -67,6 +73,9 @@ export class Network {
   readonly nat: StatefulNat | null
   /** The NAT state restored but not taken by a NAT (none plugged in): kept for the next command. */
   private natPassThrough: unknown = null
+  /** Guests with no saved state that have not booted (BuildOptions.boot). */
+  private readonly unbooted = new Set<string>()
+  private readonly boot: ((adapterKey: string) => boolean) | null
 
   /** @internal Use buildNetwork. */
   constructor(
@@ -78,6 +87,7 @@ export class Network {
     this.nat = options.nat !== undefined ? options.nat : config.nats.length > 0 ? new NatCore(config.nats) : null
     this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
     this.host.stack.rec = options.recorder
+    this.boot = options.boot ?? null
   }
 
   link(name: string): PhysicalLink | null {
@@ -91,7 +101,7 @@ export class Network {
   /** Everything the network learned, as lab.runtime.json holds it. */
   exportState(): RuntimeState {
     const guests: Record<string, GuestState> = {}
-    for (const [key, g] of sorted(this.guests)) guests[key] = g.exportState()
+    for (const [key, g] of sorted(this.guests)) if (!this.unbooted.has(key)) guests[key] = g.exportState()
     const dhcpServers: Record<string, unknown> = {}
     for (const [id, s] of sorted(this.dhcpServers)) dhcpServers[id] = s.exportState()
     const learnedMacs: Record<string, LearnedMacState[]> = {}
@@ -139,6 +149,17 @@ export class Network {
     this.nat?.tick(this.scheduler.now)
   }
 
+  /** Whether the guest `key` has booted (or resumed saved state); false for one kept unbooted. */
+  booted(key: string): boolean {
+    return this.guests.has(key) && !this.unbooted.has(key)
+  }
+
+  /** Boots a guest kept unbooted (BuildOptions.boot): its DHCP client starts now. */
+  bootGuest(key: string): void {
+    if (!this.unbooted.delete(key)) return
+    this.guests.get(key)?.start()
+  }
+
   /**
    * @internal The stacks come up: with saved state they resume it (leases, ARP caches), without it
    * DHCP clients start, as when a VM boots.
@@ -148,8 +169,9 @@ export class Network {
     else this.host.importState(s.host as HostSavedState)
     for (const [key, g] of this.guests) {
       const saved = s?.guests[key]
-      if (saved === undefined) g.start()
-      else g.importState(saved as GuestSavedState)
+      if (saved !== undefined) g.importState(saved as GuestSavedState)
+      else if (this.boot === null || this.boot(key)) g.start()
+      else this.unbooted.add(key)
     }
     if (s !== null) this.importState(s)
   }

@@ -1,4 +1,5 @@
 import type {ExternalAddressView, NatView, StaticMappingView} from '../model/nat.js'
+import type {NatSessionView} from '../model/nat-sessions.js'
 
 import {renderList, renderTable} from './table.js'
 
@@ -89,4 +90,21 @@ export function renderExternalAddress(x: ExternalAddressView): Promise<string> {
     ['PortEnd', x.portEnd],
     ['Active', bool(x.active)],
   ])
+}
+
+/** Get-NetNatSession's columns (Protocol as the cmdlet shows it, a number), then hvnet's Id, State and TimeLeft. */
+export function renderNatSessions(rows: readonly NatSessionView[]): Promise<string> | string {
+  if (rows.length === 0) return 'No NAT sessions. Traces through a NAT create them (`hvnet trace --from VM --to 8.8.8.8`); they expire on the virtual clock.'
+  return renderTable<NatSessionView>([
+    {header: 'NatName', value: (s) => s.natName},
+    {align: 'right', header: 'Id', value: (s) => s.id},
+    {align: 'right', header: 'Protocol', value: (s) => s.protocol},
+    {header: 'InternalSourceAddress', value: (s) => `${s.internalSourceAddress}:${s.internalSourcePort}`},
+    {header: 'InternalDestinationAddress', value: (s) => `${s.internalDestinationAddress}:${s.internalDestinationPort}`},
+    {header: 'ExternalSourceAddress', value: (s) => `${s.externalSourceAddress}:${s.externalSourcePort}`},
+    {header: 'ExternalDestinationAddress', value: (s) => `${s.externalDestinationAddress}:${s.externalDestinationPort}`},
+    {align: 'right', header: 'CreationTime', value: (s) => `${s.creationTime}s`},
+    {header: 'State', value: (s) => s.state},
+    {align: 'right', header: 'TimeLeft', value: (s) => `${s.timeLeft}s`},
+  ], rows)
 }

@@ -6,18 +6,15 @@
 // Hyper-V does not define (the LAN, the internet, guests) the text says "in hvnet's model".
 // This lives beside the renderer, not in the engine: it speaks of hvnet commands.
 //
-// Non-drop reason codes this module knows (the engine's components report them; add, never rename):
-//   switch  port-ingress, ingress-checks, acl-allow, known-mac, broadcast, unknown-unicast-external,
-//           vlan-access, vlan-trunk, learned-mac
-//   host    host-vnic, local-address, routed, arp-request, arp-reply, icmp-error
-//   nat     nat-internal, nat-outbound, nat-inbound, nat-static-mapping, nat-hairpin, ics-nat
-//   uplink  external-port, host-uplink, wifi-mac-rewrite, wifi-arp-proxy
-//   beyond  lan-router, lan-host, internet-host, dns-answer, echo-reply
-//   guest   guest-send, guest-receive, tcp-listener, udp-listener, dhcp-discover, dhcp-offer,
-//           dhcp-request, dhcp-ack, dhcp-lease, dhcp-server, ics-dhcp, apipa
+// Non-drop reason codes are the engine's own (REASON_EXPLAIN lists them by component); a test runs
+// real traces across scenario labs and checks that every reason they report is explained here.
 import type {DropReason, PlaceKind} from '../engine/observe.js'
 import type {TraceFlow, TraceHop, TraceStep} from '../engine/trace/index.js'
 import {decodeFrame, fromHex} from '../engine/wire/index.js'
+
+const DHCP_EXPLAIN = 'A guest with no lease broadcasts DHCPDISCOVER; a server offers an address, the guest requests it, the server acknowledges (DORA). The lease gives the address, the gateway and the DNS server.'
+const NAT_OUT_EXPLAIN = 'NAT is needed because the VMs\' private addresses mean nothing beyond the host: WinNAT rewrites the source to the host\'s external address and a port of its own, and records a session. On a network that allows one MAC per port it is also what keeps VMs reachable: everything leaves with the host\'s MAC.'
+const INTERNET_EXPLAIN = 'Beyond the LAN\'s router: in hvnet\'s model public addresses answer ICMP echo, TCP 80 and 443 and DNS; private and documentation addresses beyond the LAN do not answer.'
 
 /** What each kind of place is, when no step of the hop has a more precise explanation. */
 export const PLACE_EXPLAIN: Readonly<Record<PlaceKind, string>> = {
@@ -27,47 +24,84 @@ export const PLACE_EXPLAIN: Readonly<Record<PlaceKind, string>> = {
   nat: 'WinNAT translates traffic from its internal prefix to the host\'s external address and keeps a session, so that the answer is translated back. It hands out no addresses: VMs on a NAT network need a static IP, the gateway and a DNS server.',
   physical: 'The physical adapter is the external port of an External switch: VM frames leave the host there with their own MAC addresses, as if the VM were plugged into the LAN.',
   lan: 'The LAN beyond the physical adapter: its router is the host\'s default gateway and hands out addresses by DHCP.',
-  internet: 'Beyond the LAN\'s router: in hvnet\'s model public addresses answer ICMP echo, TCP 80 and 443 and DNS; private and documentation addresses beyond the LAN do not answer.',
+  internet: INTERNET_EXPLAIN,
 }
 
-/** Non-drop reasons: the concept behind the decision. */
+/**
+ * Non-drop reasons, keyed by the codes the engine's components report (README "How the switch
+ * forwards", "Guests and the host", "The NAT", "The network beyond the host"): the concept behind
+ * the decision. A test runs real traces across scenario labs and checks every reason they report
+ * is here or in DROP_EXPLAIN.
+ */
 export const REASON_EXPLAIN: Readonly<Record<string, string>> = {
-  'port-ingress': 'A frame enters the switch at the sender\'s port; the port\'s policies run at ingress, before any forwarding decision.',
-  'ingress-checks': 'Ingress checks in order: port connected, MAC address spoofing (Off: only the adapter\'s own source MAC), DHCP guard, router guard, outbound ACLs, VLAN classification.',
+  // The virtual switch (src/engine/switch)
+  'port-ingress': 'A frame enters the switch at the sender\'s port; the port\'s policies run at ingress, in order: MAC address spoofing (Off: only the adapter\'s own source MAC), DHCP guard, router guard, outbound ACLs, VLAN classification.',
+  'ingress-checks': 'The port\'s ingress policies let the frame in: MAC address spoofing (Off: only the adapter\'s own source MAC), DHCP guard, router guard and the outbound ACLs found nothing against it.',
+  'vlan-access': 'An access port puts its untagged frames in one VLAN and delivers only that VLAN, untagged; ports reach each other only inside one VLAN.',
+  'vlan-trunk': 'A trunk port carries its allowed VLANs tagged and its native VLAN untagged; a frame it sends tagged keeps its VLAN if the VLAN is allowed.',
+  'vlan-private': 'A private VLAN port: isolated and community ports send on their secondary VLAN, a promiscuous port on the primary; isolated ports reach only promiscuous ones, community ports their own community and promiscuous ones.',
+  'vlan-tag': 'Leaving by a trunk or the external port, a frame carries its VLAN as an 802.1Q tag; an access or untagged port receives it untagged.',
   'acl-allow': 'Port ACLs: with no entry every packet passes; among IP entries the longest prefix wins, and at an equal prefix Deny beats Allow.',
+  'extended-acl-allow': 'Extended port ACLs apply by weight, largest first; the first entry that matches decides, and no match allows.',
+  'stateful-flow': 'A stateful extended ACL entry remembered this flow: its packets pass both ways until the session has been idle for its IdleSessionTimeout.',
+  'mac-learned': 'With MAC address spoofing On, the switch also learns the source MACs seen on that port: this is what lets a nested Hyper-V host forward its own VMs\' frames.',
+  'learned-mac': 'The destination MAC was learned behind a port with MAC address spoofing On (a nested host\'s VM): the frame goes to that port.',
   'known-mac': 'The switch knows the MAC of every VM and host port from configuration, so a frame for a known MAC goes to that one port and no other.',
   broadcast: 'Broadcast and multicast go to every other port in the same VLAN, the external port included. This is how ARP and DHCP find their answer.',
   'unknown-unicast-external': 'A destination MAC that is on no port is assumed to be beyond the external port: unknown unicast leaves by the external port only, and is never flooded to VM ports. On an Internal or Private switch, which has no external port, it is dropped.',
-  'vlan-access': 'An access port puts its untagged frames in one VLAN and delivers only that VLAN, untagged; ports reach each other only inside one VLAN.',
-  'vlan-trunk': 'A trunk port carries its allowed VLANs tagged and its native VLAN untagged.',
-  'learned-mac': 'With MAC address spoofing On, the switch also learns the source MACs seen on that port: this is what lets a nested Hyper-V host forward its own VMs\' frames.',
-  'host-vnic': 'An Internal switch always has the host\'s vNIC as a port: frames for the gateway\'s MAC, the host\'s address on this network, go to the host, whose IP stack decides what happens next.',
-  'local-address': 'The destination is one of the host\'s own addresses: the host\'s IP stack takes the packet and answers it itself.',
-  routed: 'The host routes between its interfaces only where IP forwarding is enabled (Set-NetIPInterface -Forwarding; Disabled by default); WinNAT translates its internal prefix without it.',
+  'port-mirroring': 'Port mirroring: a frame sent or received by a Source port is copied to every Destination port of the switch, for a monitoring VM.',
+  // The guest and host IP stacks (src/engine/ip)
+  transmitted: 'The sender\'s IP stack picks the route: on its subnet it sends to the destination\'s MAC, otherwise to its default gateway\'s, from its ARP cache or after asking.',
+  received: 'The frame reaches an IP stack at one of its interfaces (a VM\'s adapter, or a host vEthernet or physical adapter): the stack takes what is addressed to it, the host also routes and hands packets to its NAT.',
   'arp-request': 'Before sending an IP packet on its subnet, a stack needs the next hop\'s MAC: it broadcasts an ARP who-has and waits for the owner to answer.',
   'arp-reply': 'The owner of the address answers the ARP request with its MAC, and the asker caches it.',
-  'icmp-error': 'A router that cannot deliver a packet tells the sender with an ICMP error (destination unreachable, time exceeded).',
-  'nat-internal': 'Traffic from WinNAT\'s internal prefix to an address outside it (and not the host\'s own) is translated on its way out.',
-  'nat-outbound': 'NAT is needed because the VMs\' private addresses mean nothing beyond the host: WinNAT rewrites the source to the host\'s external address and a port of its own, and records a session. On a network that allows one MAC per port it is also what keeps VMs reachable: everything leaves with the host\'s MAC.',
-  'nat-inbound': 'An answer from outside matches the session the request created (address-dependent filtering by default: only from the address the VM contacted) and is translated back to the VM.',
-  'nat-static-mapping': 'Unsolicited inbound traffic reaches a VM behind WinNAT only through a static mapping (Add-NetNatStaticMapping): one external port to one internal endpoint.',
+  'arp-learned': 'The asker caches the answer (for 30 s here) and sends the packets that waited for it.',
+  'echo-reply': 'ICMP echo (ping): the destination answers an echo request with an echo reply carrying the same identifier, sequence number and data.',
+  'dst-unreachable': 'An ICMP destination unreachable says the packet could not be delivered: port unreachable from the destination itself (nothing listens on that UDP port), net or host unreachable from a router on the path.',
+  'time-exceeded': 'A router that receives a packet with TTL 1 may not forward it: it drops it and sends ICMP time exceeded back to the sender (what traceroute relies on).',
+  udp: 'UDP has no handshake: the datagram is delivered to the socket listening on its port, and an answer, if any, comes back to the sender\'s port.',
+  'udp-echo': 'The guest answers on UDP port 7 (echo) with the datagram it got.',
+  'dns-answer': 'A DNS server answers the query: on the Default Switch the host\'s ICS DNS proxy (the DNS server its DHCP hands out), on a LAN its router, on the internet the resolver asked.',
+  'tcp-syn-ack': 'The guest listens on this port (hvnet vm set-guest --listen): a SYN gets a SYN-ACK, the second step of TCP\'s three-way handshake.',
+  'tcp-connected': 'The SYN-ACK arrived: the sender completes the three-way handshake with an ACK, and the connection is open.',
+  'tcp-open': 'The SYN-ACK says the port is open; a probe that does not want the connection resets it.',
+  'tcp-refused': 'A RST answering a SYN means nothing listens on that port: the connection is refused.',
+  'tcp-reset': 'A RST ends the connection at once.',
+  'tcp-accepted': 'The handshake completed: the listening side accepts the connection.',
+  'tcp-data': 'Data on an open connection: the receiver acknowledges the bytes it got.',
+  'tcp-fin': 'A FIN closes one direction of the connection; the other side acknowledges it and closes its own.',
+  'tcp-fin-acked': 'The FIN was acknowledged: that direction of the connection is closed.',
+  'tcp-closed': 'Both sides sent FIN and acknowledged the other\'s: the connection is closed.',
+  forwarded: 'The host routes between its interfaces only where IP forwarding is enabled on both (Set-NetIPInterface -Forwarding; Disabled by default).',
+  'nat-routed': 'Translated by the NAT, the packet is routed out by its new addresses whatever the Forwarding setting, as WinNAT does: it leaves from the host\'s own address and MAC, as from any Windows machine.',
+  injected: 'The trace put these exact bytes on the wire here, as if the VM, the host or a machine on the LAN had sent them; everything after is the network\'s own doing.',
+  // DHCP (the client in every stack, the servers of the Default Switch and of each LAN)
+  dhcp: DHCP_EXPLAIN,
+  'dhcp-bound': 'The DHCP client is bound: it uses the address until the lease ends, renewing with its server at half the lease (T1) and with any server at 7/8 (T2).',
+  'dhcp-nak': 'A DHCPNAK refuses the address the client asked for: it drops the address and starts over with DISCOVER.',
+  'dhcp-decline': 'The client found its offered address in use and declines it.',
+  'dhcp-release': 'The client gives its lease back.',
+  'dhcp-other-server': 'The request names another DHCP server: this one stays silent.',
+  'address-dhcp': 'The guest configures its adapter from the lease: address and prefix, default gateway, DNS servers.',
+  'address-apipa': 'With no DHCP server answering, Windows gives itself a link-local 169.254.x.x address (APIPA), as on an Internal switch without NAT or DHCP: it reaches only its own link.',
+  'address-static': 'The adapter\'s address is static (hvnet vm set-ip): no DHCP exchange.',
+  'address-none': 'The adapter lost its address (its lease ended): it sends nothing until it has one again.',
+  // The NAT (src/engine/nat)
+  'nat-internal': NAT_OUT_EXPLAIN,
+  'nat-inbound': 'An answer from outside matches the session the request created (address-dependent filtering by default: only from the address the VM contacted) and is translated back to the VM. Unsolicited traffic gets in only through a static mapping (Add-NetNatStaticMapping).',
+  'nat-translated': 'The NAT rewrites the addresses and ports (or ICMP query id) of its session and patches every checksum incrementally (RFC 1624); each changed field is shown before → after.',
   'nat-hairpin': 'From another VM on the same NAT, the external address and port of a mapping work (hair-pinning); from the NAT host itself they do not.',
-  'ics-nat': 'The Default Switch shares the host\'s connection through Internet Connection Sharing: a NAT of its own (not in Get-NetNat), plus DHCP and DNS served by the host vNIC.',
-  'external-port': 'On an External switch the physical adapter is the switch\'s uplink: frames leave the host unchanged, with the VM\'s own MAC, so the LAN sees each VM as its own machine.',
-  'host-uplink': 'Routed or translated by the host, the packet leaves from the host\'s own address and MAC on its physical adapter, as from any Windows machine: the LAN sees one machine, the host.',
-  'wifi-mac-rewrite': 'A Wi-Fi access point accepts frames only from the MAC of the station that associated. An External switch on Wi-Fi therefore rewrites the VMs\' source MACs to the Wi-Fi adapter\'s on the way out, and back on the way in.',
-  'wifi-arp-proxy': 'On a Wi-Fi uplink the bridge answers ARP for the VMs with the adapter\'s own MAC, since the access point knows no other.',
-  'lan-router': 'The LAN\'s router is the host\'s default gateway: it forwards to addresses beyond the LAN.',
-  'lan-host': 'A host on the LAN beyond the physical adapter.',
-  'internet-host': PLACE_EXPLAIN.internet,
-  'guest-send': 'The guest\'s IP stack picks the route: on its subnet it sends to the destination\'s MAC, otherwise to its default gateway\'s.',
-  'guest-receive': 'The answer reaches the guest\'s IP stack at its adapter, where ping or the application that asked gets it.',
-  'tcp-listener': 'The guest listens on this port (hvnet vm set-guest --listen): a SYN gets a SYN-ACK.',
-  'udp-listener': 'The guest listens on this UDP port (hvnet vm set-guest --listen).',
-  'dhcp-server': 'A DHCP server on this network answers (a LAN\'s is usually its router). A WinNAT network has none: its VMs need static addresses.',
-  'ics-dhcp': 'The Default Switch serves DHCP through Internet Connection Sharing: an address from its /20, with the host vNIC as gateway and DNS server.',
-  'dhcp-lease': 'A guest with no lease broadcasts DHCPDISCOVER; the server offers, the guest requests, the server acknowledges.',
-  apipa: 'With no DHCP server answering, Windows gives itself a link-local 169.254.x.x address (APIPA), as on an Internal switch without NAT or DHCP.',
+  // The physical adapter and the network beyond it (src/engine/lan)
+  physical: 'The physical adapter: what the host (or an External switch) sends leaves here onto the LAN, and what the LAN sends arrives here. On an External switch VM frames leave unchanged, with the VM\'s own MAC, so the LAN sees each VM as its own machine.',
+  'wifi-bridge': 'A Wi-Fi access point accepts frames only from the MAC of the station that associated. An External switch on Wi-Fi therefore rewrites the VMs\' source MACs (and ARP) to the Wi-Fi adapter\'s on the way out, and back to the VM\'s on the way in.',
+  'port-security': 'The upstream switch port admits a few source MACs only (port security); this one is among them.',
+  'to-gateway': 'The LAN\'s router is the host\'s default gateway: it answers for its own address (ping, DNS, DHCP) and forwards to addresses beyond the LAN.',
+  routed: 'The LAN\'s router forwards to addresses beyond the LAN, decrementing the TTL: public addresses go to the internet one hop away.',
+  'lan-device': 'A machine on the LAN beyond the physical adapter (a colleague\'s laptop, a server) sends or receives here.',
+  arp: 'ARP on the LAN: the router answers for its own address; nothing else is on the LAN unless a trace puts a machine there.',
+  absorbed: 'Taken in without an answer, as a real host does with traffic it does not serve.',
+  internet: INTERNET_EXPLAIN,
+  'syn-ack': 'An internet host answers TCP 80 and 443 with SYN-ACK in hvnet\'s model (RST on other ports).',
 }
 
 /** Why a frame was dropped, for a learner. */
@@ -213,19 +247,35 @@ export function fixFor(step: TraceStep, hop: TraceHop, flow: TraceFlow): Fix | n
 
 /** The explanation of a folded ARP or DHCP exchange: what it is for, and who served it. */
 export function explainExchange(hops: readonly TraceHop[]): string {
-  const reasons = new Set(hops.flatMap((h) => h.steps.map((s) => s.reason)))
   if (hops[0]?.preliminary === 'dhcp') {
-    const server = ['ics-dhcp', 'dhcp-server'].find((r) => reasons.has(r))
-    return server === undefined ? REASON_EXPLAIN['dhcp-lease'] : `${REASON_EXPLAIN['dhcp-lease']} ${REASON_EXPLAIN[server]}`
+    // The server's side: the host's vEthernet (ICS on the Default Switch) or the LAN's router.
+    const by = new Set(hops.flatMap((h) => (h.steps.some((s) => s.reason === 'dhcp') ? [h.location.kind] : [])))
+    if (by.has('host')) return `${DHCP_EXPLAIN} ${EXCHANGE_EXPLAIN.icsDhcp}`
+    if (by.has('lan')) return `${DHCP_EXPLAIN} ${EXCHANGE_EXPLAIN.lanDhcp}`
+    return DHCP_EXPLAIN
   }
-  return reasons.has('wifi-arp-proxy') ? `${REASON_EXPLAIN['arp-request']} ${REASON_EXPLAIN['wifi-arp-proxy']}` : REASON_EXPLAIN['arp-request']
+  const wifi = hops.some((h) => h.steps.some((s) => s.reason === 'wifi-bridge'))
+  return wifi ? `${REASON_EXPLAIN['arp-request']} ${EXCHANGE_EXPLAIN.wifiArp}` : REASON_EXPLAIN['arp-request']
 }
 
-/** The explanation of a hop: its drop, else its most telling step, else its kind of place. */
+/** Who served a folded exchange. */
+export const EXCHANGE_EXPLAIN = {
+  icsDhcp: 'The Default Switch serves DHCP through Internet Connection Sharing: an address from its /20, with the host vNIC as gateway and DNS server.',
+  lanDhcp: 'The LAN\'s router serves DHCP: the VM bridged by the External switch gets an address on the LAN, like any machine plugged into it. A WinNAT network has no DHCP server: its VMs need static addresses.',
+  wifiArp: 'On a Wi-Fi uplink the bridge rewrites the VM\'s ARP to the adapter\'s own MAC, since the access point knows no other.',
+} as const
+
+/**
+ * The explanation of a hop: its drop, else its most telling step, else its kind of place. The
+ * most telling step is a translation; but at a NAT the `received` step says which way the packet
+ * goes (out: why NAT is needed; in: the session it matches), which says more than the rewrite.
+ */
 export function explainHop(hop: TraceHop): string {
   const drop = hop.steps.find((s) => s.action === 'dropped')
   if (drop !== undefined && drop.reason in DROP_EXPLAIN) return DROP_EXPLAIN[drop.reason as DropReason]
-  const ordered = [...hop.steps.filter((s) => s.action === 'transformed'), ...hop.steps.filter((s) => s.action !== 'transformed').reverse()]
+  const transformed = hop.steps.filter((s) => s.action === 'transformed')
+  const others = hop.steps.filter((s) => s.action !== 'transformed')
+  const ordered = hop.location.kind === 'nat' ? hop.steps : [...transformed, ...others.reverse()]
   for (const s of ordered) {
     const text = REASON_EXPLAIN[s.reason]
     if (text !== undefined) return text

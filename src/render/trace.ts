@@ -15,8 +15,9 @@ import type {DecodedFrame} from '../engine/wire/index.js'
 import {colours} from './colour.js'
 import {explainExchange, explainHop, fixFor} from './trace-explain.js'
 
-export type TraceDetail = 'full' | 'default' | 'summary' | 'minimal'
-export const TRACE_DETAILS: readonly TraceDetail[] = ['full', 'default', 'summary', 'minimal']
+import type {TraceDetail} from './trace-detail.js'
+export {TRACE_DETAILS} from './trace-detail.js'
+export type {TraceDetail} from './trace-detail.js'
 
 export interface TraceTextOptions {
   readonly detail: TraceDetail
@@ -91,7 +92,9 @@ function foldText(hops: readonly TraceHop[]): string {
       if (t === 5) leased = formatIpv4(l.repr.yiaddr)
     }
   }
-  return `DHCP ${types.join(' → ')}${leased === null ? '' : ` ${leased} leased`}`
+  const apipa = leased === null ? hops.flatMap((h) => h.steps).find((st) => st.reason === 'address-apipa') : undefined
+  const self = apipa === undefined ? null : /(169\.254\.\d+\.\d+\/\d+)/.exec(apipa.text)
+  return `DHCP ${types.join(' → ')}${leased === null ? '' : ` ${leased} leased`}${self === null ? '' : ` → no answer: APIPA ${self[1]}`}`
 }
 
 type Block = {kind: 'hop'; hop: TraceHop} | {kind: 'fold'; hops: TraceHop[]}
@@ -155,7 +158,7 @@ function foldExplainLines(hops: readonly TraceHop[], result: TraceResult, c: Cha
   const text = explainExchange(hops)
   const out = seen.has(text) ? [] : [c.dim(`${INDENT}» ${text}`)]
   seen.add(text)
-  for (const d of droppedSteps(hops)) out.push(...explainLines(d.hop, result, c, seen))
+  for (const d of foldDrops(hops)) out.push(...explainLines(d.hop, result, c, seen))
   return out
 }
 
@@ -165,6 +168,16 @@ function hopHeader(label: string, time: number, place: string, direction: string
 
 function droppedSteps(hops: readonly TraceHop[]): {hop: TraceHop; step: TraceStep}[] {
   return hops.flatMap((hop) => hop.steps.filter((s) => s.action === 'dropped').map((step) => ({hop, step})))
+}
+
+/**
+ * The drops worth showing under a folded exchange: none when it got its answer (the copies of a
+ * broadcast that other stacks ignored), else every one, which says where the exchange stopped.
+ */
+function foldDrops(hops: readonly TraceHop[]): {hop: TraceHop; step: TraceStep}[] {
+  const text = foldText(hops)
+  const answered = hops[0].preliminary === 'arp' ? !text.endsWith('no answer') : text.endsWith(' leased')
+  return answered ? [] : droppedSteps(hops)
 }
 
 function verdictText(r: TraceResult): string {
@@ -201,7 +214,7 @@ function renderMinimal(r: TraceResult): string {
   for (const b of blocks(r.hops, true)) {
     if (b.kind === 'fold') {
       out.push(`${range(b.hops)} ${foldText(b.hops)}`)
-      for (const d of droppedSteps(b.hops)) out.push(`${d.hop.index} ${d.hop.location.kind} ${d.hop.location.name}: dropped(${d.step.reason})`)
+      for (const d of foldDrops(b.hops)) out.push(`${d.hop.index} ${d.hop.location.kind} ${d.hop.location.name}: dropped(${d.step.reason})`)
       continue
     }
     const h = b.hop
@@ -227,13 +240,13 @@ function renderSummary(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): s
   for (const b of blocks(r.hops, true)) {
     if (b.kind === 'fold') {
       out.push(`${range(b.hops).padStart(5)}  ${ms(b.hops[0].timeMs).padStart(10)}  ${foldText(b.hops)}`)
-      for (const d of droppedSteps(b.hops)) out.push(c.red(`${INDENT}hop ${d.hop.index} DROPPED ${d.step.reason}  ${d.step.text}`))
+      for (const d of foldDrops(b.hops)) out.push(c.red(`${INDENT}hop ${d.hop.index} DROPPED ${d.step.reason}  ${d.step.text}`))
       if (o.explain) out.push(...foldExplainLines(b.hops, r, c, seen))
       continue
     }
     const h = b.hop
     const last = h.steps.find((s) => s.action === 'dropped') ?? h.steps[h.steps.length - 1]
-    const note = last.action === 'dropped' ? c.red(`DROPPED ${last.reason}`) : h.steps.some((s) => s.action === 'transformed') ? c.yellow(`TRANSFORMED, ${last.action.toUpperCase()}`) : last.action.toUpperCase()
+    const note = last.action === 'dropped' ? c.red(`DROPPED ${last.reason}`) : h.steps.some((s) => s.action === 'transformed') ? c.yellow(last.action === 'transformed' ? 'TRANSFORMED' : `TRANSFORMED, ${last.action.toUpperCase()}`) : last.action.toUpperCase()
     out.push(`${String(h.index).padStart(5)}  ${ms(h.timeMs).padStart(10)}  ${placeText(h.location)}  (${h.direction})  ${note}`)
     if (o.explain) out.push(...explainLines(h, r, c, seen))
   }
@@ -247,7 +260,7 @@ function renderSteps(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): str
   for (const b of blocks(r.hops, !full)) {
     if (b.kind === 'fold') {
       out.push(`${range(b.hops).padStart(5)}  ${ms(b.hops[0].timeMs).padStart(10)}  ${foldText(b.hops)}  (${b.hops.length} hops folded; --detail full shows them)`)
-      for (const d of droppedSteps(b.hops)) out.push(...stepLines(d.step, c), c.red(`${INDENT}(hop ${d.hop.index}, ${placeText(d.hop.location)})`))
+      for (const d of foldDrops(b.hops)) out.push(...stepLines(d.step, c), c.red(`${INDENT}(hop ${d.hop.index}, ${placeText(d.hop.location)})`))
       if (o.explain) out.push(...foldExplainLines(b.hops, r, c, seen))
       out.push('')
       continue

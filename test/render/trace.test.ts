@@ -12,7 +12,7 @@ import {buildTraceResult} from '../../src/engine/trace/index.js'
 import type {TraceFlowSpec, TraceResult} from '../../src/engine/trace/index.js'
 import {flowLine, formatTrace} from '../../src/render/trace.js'
 import type {TraceDetail} from '../../src/render/trace.js'
-import {DROP_EXPLAIN, PLACE_EXPLAIN, REASON_EXPLAIN, explainHop, fixFor, parseVmRef} from '../../src/render/trace-explain.js'
+import {DROP_EXPLAIN, EXCHANGE_EXPLAIN, PLACE_EXPLAIN, REASON_EXPLAIN, explainHop, fixFor, parseVmRef} from '../../src/render/trace-explain.js'
 import {repoRoot} from '../support.js'
 
 const plain = new Chalk({level: 0})
@@ -152,16 +152,16 @@ describe('--explain', () => {
     assert.ok(out.includes(`       » ${DROP_EXPLAIN['mac-spoofing']}`))
     assert.ok(out.includes('       fix: hvnet vm set-nic web --name "Network Adapter" --mac-spoofing on'), out)
     const nat = text('nat-ping', 'default', true)
-    for (const key of ['host-vnic', 'nat-outbound', 'nat-inbound', 'host-uplink'] as const) assert.ok(nat.includes(`» ${REASON_EXPLAIN[key]}`), key)
+    for (const key of ['received', 'nat-internal', 'nat-inbound', 'physical'] as const) assert.ok(nat.includes(`» ${REASON_EXPLAIN[key]}`), key)
     assert.equal(nat.split(REASON_EXPLAIN['known-mac']).length - 1, 1, 'said once per trace')
-    assert.ok(text('wifi-bridge', 'default', true).includes(REASON_EXPLAIN['wifi-mac-rewrite']))
+    assert.ok(text('wifi-bridge', 'default', true).includes(REASON_EXPLAIN['wifi-bridge']))
     assert.ok(text('wifi-bridge', 'default', true).includes(REASON_EXPLAIN['unknown-unicast-external']))
     assert.ok(!text('nat-ping', 'default').includes('»'), 'nothing without --explain')
   })
 
   test('a folded exchange is explained once, with who served it', () => {
     const out = text('default-switch-dhcp', 'default', true)
-    assert.ok(out.includes(`(12 hops folded; --detail full shows them)\n       » ${REASON_EXPLAIN['dhcp-lease']} ${REASON_EXPLAIN['ics-dhcp']}\n`), out)
+    assert.ok(out.includes(`(12 hops folded; --detail full shows them)\n       » ${REASON_EXPLAIN.dhcp} ${EXCHANGE_EXPLAIN.icsDhcp}\n`), out)
     assert.ok(out.includes(`(6 hops folded; --detail full shows them)\n       » ${REASON_EXPLAIN['arp-request']}\n`))
   })
 
@@ -176,7 +176,7 @@ describe('--explain', () => {
 
   test('the hop explanation prefers the drop, then a translation, then the last known reason, then the place', () => {
     const r = buildTraceResult(traceScenario('nat-ping'))
-    assert.equal(explainHop(r.hops[9]), REASON_EXPLAIN['nat-outbound'])
+    assert.equal(explainHop(r.hops[9]), REASON_EXPLAIN['nat-internal'])
     assert.equal(explainHop({...r.hops[9], steps: [{action: 'received', reason: 'something-new', text: 't', ref: null, changes: []}]}), PLACE_EXPLAIN.nat)
     assert.equal(explainHop(dropAt('vlan-mismatch', null).hops[1]), DROP_EXPLAIN['vlan-mismatch'])
   })

@@ -536,7 +536,7 @@ export class IpStack {
     }
     const l = iface.arp.lookup(nextHop, now)
     if (l.kind === 'found') {
-      this.transmitIp(iface, l.value, buf)
+      this.transmitIp(iface, l.value, buf, nextHop)
       return
     }
     if (l.kind === 'pending') {
@@ -581,18 +581,20 @@ export class IpStack {
     this.transmit(iface, frame, 'arp-request', () => `${this.options.who} asks who has ${formatIpv4(target)} (ARP request ${attempt} of ${ARP_TRIES}, broadcast)`)
   }
 
-  private transmitIp(iface: StackInterface, dstMac: Mac, buf: Uint8Array): void {
+  /** `cached`: the next hop whose MAC came from the ARP cache (a trace says so), else null. */
+  private transmitIp(iface: StackInterface, dstMac: Mac, buf: Uint8Array, cached: Ipv4Address | null = null): void {
     put48(buf, 0, dstMac)
     put48(buf, 6, iface.mac)
     put16(buf, 12, ETHERTYPE_IPV4)
-    this.transmit(iface, buf, 'transmitted', null)
+    this.transmit(iface, buf, 'transmitted', null, cached)
   }
 
   /** Puts a finished frame on the interface's wire after the stack's turnaround time. */
-  transmit(iface: StackInterface, frame: Uint8Array, reason: string, text: (() => string) | null): void {
+  transmit(iface: StackInterface, frame: Uint8Array, reason: string, text: (() => string) | null, cached: Ipv4Address | null = null): void {
     this.scheduler.after(LATENCY.stackMs, () => {
       if (this.rec !== null) {
-        const t = text === null ? `${this.options.who} sends ${summarizeFrame(decodeFrame(frame))} out of ${iface.alias}` : text()
+        const arp = cached === null ? '' : ` (${formatIpv4(cached)} is-at ${formatMacTrace(new EthernetFrame(frame, 0, frame.length).dst)} from its ARP cache: no ARP needed)`
+        const t = text === null ? `${this.options.who} sends ${summarizeFrame(decodeFrame(frame))} out of ${iface.alias}${arp}` : text()
         this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'transmitted', reason, text: iface.sink === null ? `${t}; the adapter is not connected, so the frame goes nowhere` : t, ref: iface.ref, frame})
       }
       if (iface.sink !== null) iface.sink.receive(frame)
@@ -711,7 +713,7 @@ export class IpStack {
     let verdict: NatVerdict = PASS
     if (nat !== null) {
       const e: NatEgress = {alias: egress.alias, address: egress.sourceFor(r.nextHop)}
-      verdict = nat.outbound(packet, ingress.alias, e, this.scheduler.now, this.rec)
+      verdict = nat.outbound(packet, ingress.alias, e, this.scheduler.now, this.rec === null ? null : natRecorder(this.rec, frame.slice(0, ip.off), frame.slice(), 'nat-internal'))
     }
     if (verdict.kind === 'drop') return this.drop(verdict.reason, ingress, frame, verdict.text, verdict.ref)
     if (verdict.kind === 'pass') {
@@ -779,7 +781,8 @@ export class IpStack {
     const nat = this.options.nat
     if (nat !== null && !broadcast) {
       const copy = packet.slice()
-      const verdict = nat.inbound(copy, fromSelf ? null : iface.alias, this.scheduler.now, this.rec)
+      const rec = this.rec === null ? null : natRecorder(this.rec, frame === null ? IPV4_HEAD : frame.slice(0, frame.length - packet.length), frame ?? concat(IPV4_HEAD, packet), 'nat-inbound')
+      const verdict = nat.inbound(copy, fromSelf ? null : iface.alias, this.scheduler.now, rec)
       if (verdict.kind === 'translated' || verdict.kind === 'hairpin') {
         const buf = new Uint8Array(Math.max(ETH_MIN_FRAME, ETH_HEADER_LEN + copy.length))
         buf.set(copy, ETH_HEADER_LEN)
@@ -1214,4 +1217,34 @@ function sourceText(source: 'static' | 'dhcp' | 'apipa' | 'none'): string {
 
 export function formatMs(ms: number): string {
   return ms < 1 ? `${Math.round(ms * 1000) / 1000} ms` : `${Math.round(ms * 100) / 100} ms`
+}
+
+/** The Ethernet header shown in front of a packet the host sent itself, before it has one. */
+const IPV4_HEAD = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00)
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
+/**
+ * The NAT hook sees IPv4 packets; a trace shows frames. Only when recording: the NAT's steps get
+ * the Ethernet header the packet arrived with, and its first step is preceded by a `received` step
+ * with the frame as it reached the NAT (`reason`: nat-internal going out, nat-inbound coming in),
+ * so the trace and its pcapng have the frame before and after the translation.
+ */
+function natRecorder(rec: Recorder, head: Uint8Array, original: Uint8Array, reason: string): Recorder {
+  let first = true
+  return {
+    step(s) {
+      if (first) {
+        first = false
+        const text = reason === 'nat-internal' ? `${s.place.name} takes the packet: its source is inside the NAT's internal prefix and its destination outside it` : `${s.place.name} looks the packet up among its sessions and static mappings`
+        rec.step({timeMs: s.timeMs, place: s.place, action: 'received', reason, text, ref: s.ref, frame: original})
+      }
+      rec.step({...s, frame: concat(head, s.frame)})
+    },
+  }
 }

@@ -1,7 +1,7 @@
 // Synthetic traces for the trace module's tests (not a test file): realistic step sequences as the
 // engine reports them, built from real frames, on Microsoft's NAT walkthrough network and the
-// Default Switch. Reason codes of non-drop steps are the vocabulary src/render/trace-explain.ts
-// knows (`known-mac`, `broadcast`, `nat-outbound` …); drop reasons are observe.ts's DropReasons.
+// Default Switch. Reason codes are the engine's own (`ingress`, `known-mac`, `flood`,
+// `nat-translated` …; src/render/trace-explain.ts explains them); drop reasons are observe.ts's.
 import type {FieldChange, Place, Step, StepAction} from '../observe.js'
 import {chaddrFromMac} from '../wire/dhcp.js'
 import type {DhcpOption} from '../wire/dhcp.js'
@@ -133,43 +133,43 @@ function natPing(): TraceScenario {
   const repNat = frames.echo('echo-reply', ROUTER_MAC, ETH_MAC, '8.8.8.8', '192.168.0.10', 115, 1)
   const repVm = frames.echo('echo-reply', VNIC_MAC, WEB_MAC, '8.8.8.8', '192.168.0.10', 114, 1)
   s.at(0).step(P.web, 'transmitted', 'arp-request', 'the guest has no ARP entry for its gateway 192.168.0.1 and asks', arpReq, 'vm web/Network Adapter')
-  s.at(0.05).step(P.natSwitch, 'received', 'port-ingress', 'from port web/Network Adapter', arpReq, 'vm web/Network Adapter')
-    .step(P.natSwitch, 'permitted', 'ingress-checks', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no ACL', arpReq, 'vm web/Network Adapter')
+  s.at(0.05).step(P.natSwitch, 'received', 'ingress', 'from port web/Network Adapter', arpReq, 'vm web/Network Adapter')
+    .step(P.natSwitch, 'permitted', 'acl-allow', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no ACL', arpReq, 'vm web/Network Adapter')
     .step(P.natSwitch, 'flooded', 'broadcast', 'broadcast → every other port of the untagged VLAN: 1 port (vEthernet (NATSwitch))', arpReq, 'vswitch NATSwitch')
-  s.at(0.1).step(P.hostNat, 'received', 'host-vnic', 'the host vNIC receives the broadcast', arpReq, 'host vEthernet (NATSwitch)')
+  s.at(0.1).step(P.hostNat, 'received', 'received', 'the host vNIC receives the broadcast', arpReq, 'host vEthernet (NATSwitch)')
     .step(P.hostNat, 'answered', 'arp-reply', '192.168.0.1 is the host\'s own address on this interface: is-at 00-15-5D-00-6A-01', arpReq, 'host vEthernet (NATSwitch)')
   s.at(0.12).step(P.hostNat, 'transmitted', 'arp-reply', 'ARP reply to 192.168.0.10', arpRep, 'host vEthernet (NATSwitch)')
-  s.at(0.17).step(P.natSwitch, 'received', 'port-ingress', 'from port vEthernet (NATSwitch)', arpRep, 'host vEthernet (NATSwitch)')
+  s.at(0.17).step(P.natSwitch, 'received', 'ingress', 'from port vEthernet (NATSwitch)', arpRep, 'host vEthernet (NATSwitch)')
     .step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-10 is the port of web/Network Adapter → 1 port', arpRep, 'vswitch NATSwitch')
   s.at(0.22).step(P.web, 'delivered', 'arp-reply', 'the guest learns 192.168.0.1 is-at 00-15-5D-00-6A-01', arpRep, 'vm web/Network Adapter')
-  s.at(0.24).step(P.web, 'transmitted', 'guest-send', 'echo request to 8.8.8.8 through the default gateway 192.168.0.1', req, 'vm web/Network Adapter')
-  s.at(0.29).step(P.natSwitch, 'received', 'port-ingress', 'from port web/Network Adapter', req, 'vm web/Network Adapter')
-    .step(P.natSwitch, 'permitted', 'ingress-checks', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no ACL', req, 'vm web/Network Adapter')
+  s.at(0.24).step(P.web, 'transmitted', 'transmitted', 'echo request to 8.8.8.8 through the default gateway 192.168.0.1', req, 'vm web/Network Adapter')
+  s.at(0.29).step(P.natSwitch, 'received', 'ingress', 'from port web/Network Adapter', req, 'vm web/Network Adapter')
+    .step(P.natSwitch, 'permitted', 'acl-allow', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no ACL', req, 'vm web/Network Adapter')
     .step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-6A-01 is the host vNIC\'s port → 1 port', req, 'vswitch NATSwitch')
-  s.at(0.34).step(P.hostNat, 'received', 'host-vnic', '8.8.8.8 is not one of the host\'s addresses; the source is inside MyNAT\'s internal prefix 192.168.0.0/24', req, 'host vEthernet (NATSwitch)')
+  s.at(0.34).step(P.hostNat, 'received', 'received', '8.8.8.8 is not one of the host\'s addresses; the source is inside MyNAT\'s internal prefix 192.168.0.0/24', req, 'host vEthernet (NATSwitch)')
   s.at(0.36).step(P.nat, 'received', 'nat-internal', 'from the internal prefix 192.168.0.0/24 to an outside address', req, 'nat MyNAT')
-    .step(P.nat, 'transformed', 'nat-outbound', 'new session 1: source 192.168.0.10 id 1 → 10.0.0.23 id 1024 (the host\'s address on Ethernet)', reqNat, 'nat MyNAT session 1', [
+    .step(P.nat, 'transformed', 'nat-translated', 'new session 1: source 192.168.0.10 id 1 → 10.0.0.23 id 1024 (the host\'s address on Ethernet)', reqNat, 'nat MyNAT session 1', [
       {field: 'ipv4.src', before: '192.168.0.10', after: '10.0.0.23'},
       {field: 'icmp.identifier', before: '1', after: '1024'},
     ])
     .step(P.nat, 'forwarded', 'routed', 'route 0.0.0.0/0 via 10.0.0.1 on Ethernet', reqNat, 'host Ethernet')
-  s.at(0.38).step(P.ethernet, 'transmitted', 'host-uplink', 'leaves the host by Ethernet from 00-1B-78-57-68-AA to the router 10.0.0.1', reqOut, 'host Ethernet')
-  s.at(0.88).step(P.lanEthernet, 'received', 'lan-router', 'the LAN\'s router 10.0.0.1 receives it', reqOut, 'host Ethernet.network')
-    .step(P.lanEthernet, 'forwarded', 'lan-router', 'the router forwards 8.8.8.8 to the internet', reqOut, 'host Ethernet.network')
-  s.at(10.88).step(P.google, 'delivered', 'internet-host', '8.8.8.8 is a public address: it answers ICMP echo', reqOut)
+  s.at(0.38).step(P.ethernet, 'transmitted', 'physical', 'leaves the host by Ethernet from 00-1B-78-57-68-AA to the router 10.0.0.1', reqOut, 'host Ethernet')
+  s.at(0.88).step(P.lanEthernet, 'received', 'to-gateway', 'the LAN\'s router 10.0.0.1 receives it', reqOut, 'host Ethernet.network')
+    .step(P.lanEthernet, 'forwarded', 'routed', 'the router forwards 8.8.8.8 to the internet', reqOut, 'host Ethernet.network')
+  s.at(10.88).step(P.google, 'delivered', 'internet', '8.8.8.8 is a public address: it answers ICMP echo', reqOut)
     .step(P.google, 'answered', 'echo-reply', 'echo reply to 10.0.0.23', reqOut)
   s.at(10.9).step(P.google, 'transmitted', 'echo-reply', 'echo reply to 10.0.0.23', repIn)
-  s.at(20.9).step(P.lanEthernet, 'forwarded', 'lan-router', 'the router delivers 10.0.0.23 on the LAN', repIn, 'host Ethernet.network')
-  s.at(21.4).step(P.ethernet, 'received', 'host-uplink', 'the host\'s Ethernet receives it', repIn, 'host Ethernet')
+  s.at(20.9).step(P.lanEthernet, 'forwarded', 'routed', 'the router delivers 10.0.0.23 on the LAN', repIn, 'host Ethernet.network')
+  s.at(21.4).step(P.ethernet, 'received', 'physical', 'the host\'s Ethernet receives it', repIn, 'host Ethernet')
   s.at(21.42).step(P.nat, 'received', 'nat-inbound', 'matches session 1 (remote 8.8.8.8, address-dependent filtering)', repIn, 'nat MyNAT session 1')
-    .step(P.nat, 'transformed', 'nat-inbound', 'destination 10.0.0.23 id 1024 → 192.168.0.10 id 1', repNat, 'nat MyNAT session 1', [
+    .step(P.nat, 'transformed', 'nat-translated', 'destination 10.0.0.23 id 1024 → 192.168.0.10 id 1', repNat, 'nat MyNAT session 1', [
       {field: 'ipv4.dst', before: '10.0.0.23', after: '192.168.0.10'},
       {field: 'icmp.identifier', before: '1024', after: '1'},
     ])
-  s.at(21.44).step(P.hostNat, 'transmitted', 'host-vnic', 'to 192.168.0.10 on vEthernet (NATSwitch)', repVm, 'host vEthernet (NATSwitch)')
-  s.at(21.49).step(P.natSwitch, 'received', 'port-ingress', 'from port vEthernet (NATSwitch)', repVm, 'host vEthernet (NATSwitch)')
+  s.at(21.44).step(P.hostNat, 'transmitted', 'transmitted', 'to 192.168.0.10 on vEthernet (NATSwitch)', repVm, 'host vEthernet (NATSwitch)')
+  s.at(21.49).step(P.natSwitch, 'received', 'ingress', 'from port vEthernet (NATSwitch)', repVm, 'host vEthernet (NATSwitch)')
     .step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-10 is the port of web/Network Adapter → 1 port', repVm, 'vswitch NATSwitch')
-  s.at(21.54).step(P.web, 'delivered', 'guest-receive', 'echo reply from 8.8.8.8', repVm, 'vm web/Network Adapter')
+  s.at(21.54).step(P.web, 'delivered', 'received', 'echo reply from 8.8.8.8', repVm, 'vm web/Network Adapter')
   return {name: 'nat-ping', description: 'web pings 8.8.8.8 through NATSwitch, WinNAT and Ethernet', flow: {protocol: 'icmp', src: ip('192.168.0.10'), dst: ip('8.8.8.8'), srcPort: null, dstPort: null, from: P.web}, steps: s.steps}
 }
 
@@ -178,9 +178,9 @@ function aclDrop(): TraceScenario {
   const P = PLACES
   const s = new Script()
   const req = frames.echo('echo-request', WEB_MAC, DB_MAC, '192.168.0.10', '192.168.0.20', 64, 7)
-  s.at(0).step(P.web, 'transmitted', 'guest-send', 'echo request to 192.168.0.20 on the local subnet (ARP entry cached)', req, 'vm web/Network Adapter')
-  s.at(0.05).step(P.natSwitch, 'received', 'port-ingress', 'from port web/Network Adapter', req, 'vm web/Network Adapter')
-    .step(P.natSwitch, 'permitted', 'ingress-checks', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no outbound ACL', req, 'vm web/Network Adapter')
+  s.at(0).step(P.web, 'transmitted', 'transmitted', 'echo request to 192.168.0.20 on the local subnet (ARP entry cached)', req, 'vm web/Network Adapter')
+  s.at(0.05).step(P.natSwitch, 'received', 'ingress', 'from port web/Network Adapter', req, 'vm web/Network Adapter')
+    .step(P.natSwitch, 'permitted', 'acl-allow', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no outbound ACL', req, 'vm web/Network Adapter')
     .step(P.natSwitch, 'denied', 'acl-deny', 'inbound ACL of db/Network Adapter: Deny remote 192.168.0.0/24 is the longest match', req, 'vm db/Network Adapter.acl[2]')
     .step(P.natSwitch, 'dropped', 'acl-deny', 'dropped: a port ACL denies 192.168.0.10 inbound on db/Network Adapter', req, 'vm db/Network Adapter.acl[2]')
   return {name: 'acl-drop', description: 'web pings db; an inbound ACL on db drops it', flow: {protocol: 'icmp', src: ip('192.168.0.10'), dst: ip('192.168.0.20'), srcPort: null, dstPort: null, from: P.web}, steps: s.steps}
@@ -206,34 +206,34 @@ function defaultSwitchDhcp(): TraceScenario {
   const host = 'host vEthernet (Default Switch)'
   const sw = 'vswitch Default Switch'
   const through = (t: number, from: string, frame: Uint8Array, flood: boolean, text: string): void => {
-    s.at(t).step(P.defaultSwitch, 'received', 'port-ingress', `from port ${from}`, frame, from === 'vEthernet (Default Switch)' ? host : vm)
+    s.at(t).step(P.defaultSwitch, 'received', 'ingress', `from port ${from}`, frame, from === 'vEthernet (Default Switch)' ? host : vm)
     s.step(P.defaultSwitch, flood ? 'flooded' : 'forwarded', flood ? 'broadcast' : 'known-mac', text, frame, sw)
   }
-  s.at(0).step(P.fresh, 'transmitted', 'dhcp-discover', 'the guest has no lease: DHCPDISCOVER', discover, vm)
+  s.at(0).step(P.fresh, 'transmitted', 'dhcp', 'the guest has no lease: DHCPDISCOVER', discover, vm)
   through(0.05, 'fresh/Network Adapter', discover, true, 'broadcast → every other port of the untagged VLAN: 1 port (vEthernet (Default Switch))')
-  s.at(0.1).step(P.hostDefault, 'received', 'ics-dhcp', 'the Default Switch\'s DHCP server (Internet Connection Sharing) offers 172.20.16.5', discover, host)
-  s.at(0.12).step(P.hostDefault, 'transmitted', 'dhcp-offer', 'DHCPOFFER 172.20.16.5/20, gateway and DNS 172.20.16.1', offer, host)
+  s.at(0.1).step(P.hostDefault, 'received', 'dhcp', 'the Default Switch\'s DHCP server (Internet Connection Sharing) offers 172.20.16.5', discover, host)
+  s.at(0.12).step(P.hostDefault, 'transmitted', 'dhcp', 'DHCPOFFER 172.20.16.5/20, gateway and DNS 172.20.16.1', offer, host)
   through(0.17, 'vEthernet (Default Switch)', offer, false, 'destination MAC 00-15-5D-00-17-20 is the port of fresh/Network Adapter → 1 port')
-  s.at(0.22).step(P.fresh, 'delivered', 'dhcp-offer', 'the guest takes the offer', offer, vm)
-  s.at(0.24).step(P.fresh, 'transmitted', 'dhcp-request', 'DHCPREQUEST 172.20.16.5', request, vm)
+  s.at(0.22).step(P.fresh, 'delivered', 'dhcp', 'the guest takes the offer', offer, vm)
+  s.at(0.24).step(P.fresh, 'transmitted', 'dhcp', 'DHCPREQUEST 172.20.16.5', request, vm)
   through(0.29, 'fresh/Network Adapter', request, true, 'broadcast → every other port of the untagged VLAN: 1 port (vEthernet (Default Switch))')
-  s.at(0.34).step(P.hostDefault, 'received', 'ics-dhcp', 'request for the offered address', request, host)
-  s.at(0.36).step(P.hostDefault, 'transmitted', 'dhcp-ack', 'DHCPACK: 172.20.16.5 leased for 86400 s', ack, host)
+  s.at(0.34).step(P.hostDefault, 'received', 'dhcp', 'request for the offered address', request, host)
+  s.at(0.36).step(P.hostDefault, 'transmitted', 'dhcp', 'DHCPACK: 172.20.16.5 leased for 86400 s', ack, host)
   through(0.41, 'vEthernet (Default Switch)', ack, false, 'destination MAC 00-15-5D-00-17-20 is the port of fresh/Network Adapter → 1 port')
-  s.at(0.46).step(P.fresh, 'delivered', 'dhcp-lease', 'the guest configures 172.20.16.5/20, gateway 172.20.16.1', ack, vm)
+  s.at(0.46).step(P.fresh, 'delivered', 'dhcp', 'the guest configures 172.20.16.5/20, gateway 172.20.16.1', ack, vm)
   s.at(0.48).step(P.fresh, 'transmitted', 'arp-request', 'who has 172.20.16.1?', arpReq, vm)
   through(0.53, 'fresh/Network Adapter', arpReq, true, 'broadcast → every other port of the untagged VLAN: 1 port (vEthernet (Default Switch))')
   s.at(0.58).step(P.hostDefault, 'answered', 'arp-reply', '172.20.16.1 is the host\'s own address: is-at 00-15-5D-3C-91-07', arpReq, host)
   s.at(0.6).step(P.hostDefault, 'transmitted', 'arp-reply', 'ARP reply to 172.20.16.5', arpRep, host)
   through(0.65, 'vEthernet (Default Switch)', arpRep, false, 'destination MAC 00-15-5D-00-17-20 is the port of fresh/Network Adapter → 1 port')
   s.at(0.7).step(P.fresh, 'delivered', 'arp-reply', 'the guest learns 172.20.16.1 is-at 00-15-5D-3C-91-07', arpRep, vm)
-  s.at(0.72).step(P.fresh, 'transmitted', 'guest-send', 'echo request to 172.20.16.1', ping, vm)
+  s.at(0.72).step(P.fresh, 'transmitted', 'transmitted', 'echo request to 172.20.16.1', ping, vm)
   through(0.77, 'fresh/Network Adapter', ping, false, 'destination MAC 00-15-5D-3C-91-07 is the host vNIC\'s port → 1 port')
-  s.at(0.82).step(P.hostDefault, 'delivered', 'local-address', '172.20.16.1 is the host\'s address on vEthernet (Default Switch)', ping, host)
+  s.at(0.82).step(P.hostDefault, 'delivered', 'received', '172.20.16.1 is the host\'s address on vEthernet (Default Switch)', ping, host)
     .step(P.hostDefault, 'answered', 'echo-reply', 'the host answers ICMP echo', ping, host)
   s.at(0.84).step(P.hostDefault, 'transmitted', 'echo-reply', 'echo reply to 172.20.16.5', pong, host)
   through(0.89, 'vEthernet (Default Switch)', pong, false, 'destination MAC 00-15-5D-00-17-20 is the port of fresh/Network Adapter → 1 port')
-  s.at(0.94).step(P.fresh, 'delivered', 'guest-receive', 'echo reply from 172.20.16.1', pong, vm)
+  s.at(0.94).step(P.fresh, 'delivered', 'received', 'echo reply from 172.20.16.1', pong, vm)
   return {name: 'default-switch-dhcp', description: 'a fresh VM on the Default Switch gets a lease, then pings its gateway', flow: {protocol: 'icmp', src: ip('172.20.16.5'), dst: ip('172.20.16.1'), srcPort: null, dstPort: null, from: P.fresh}, steps: s.steps}
 }
 
@@ -249,21 +249,21 @@ function wifiBridge(): TraceScenario {
   const rep = frames.echo('echo-reply', AP, WIFI, '192.168.1.1', '192.168.1.50', 64, 3)
   const repIn = frames.echo('echo-reply', AP, VM, '192.168.1.1', '192.168.1.50', 64, 3)
   const vm = 'vm web/Network Adapter'
-  s.at(0).step(P.web, 'transmitted', 'guest-send', 'echo request to the LAN router 192.168.1.1 (ARP entry cached)', req, vm)
-  s.at(0.05).step(P.external, 'received', 'port-ingress', 'from port web/Network Adapter', req, vm)
-    .step(P.external, 'permitted', 'ingress-checks', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no ACL', req, vm)
+  s.at(0).step(P.web, 'transmitted', 'transmitted', 'echo request to the LAN router 192.168.1.1 (ARP entry cached)', req, vm)
+  s.at(0.05).step(P.external, 'received', 'ingress', 'from port web/Network Adapter', req, vm)
+    .step(P.external, 'permitted', 'acl-allow', 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no ACL', req, vm)
     .step(P.external, 'forwarded', 'unknown-unicast-external', 'destination MAC 00-0C-29-4F-00-FE is on no port → the external port (Wi-Fi)', req, 'vswitch External')
-  s.at(0.1).step(P.wifi, 'received', 'external-port', 'the external port on the wireless adapter Wi-Fi', req, 'host Wi-Fi')
-    .step(P.wifi, 'transformed', 'wifi-mac-rewrite', 'the access point accepts only the station\'s MAC: source MAC rewritten to the Wi-Fi adapter\'s', reqOut, 'host Wi-Fi', [{field: 'ethernet.src', before: '00-15-5D-00-17-30', after: '98-5F-D3-34-0C-D3'}])
-    .step(P.wifi, 'transmitted', 'external-port', 'to the access point', reqOut, 'host Wi-Fi')
-  s.at(0.6).step(P.lanWifi, 'delivered', 'lan-router', '192.168.1.1 is the LAN\'s router: it answers ICMP echo', reqOut, 'host Wi-Fi.network')
+  s.at(0.1).step(P.wifi, 'received', 'physical', 'the external port on the wireless adapter Wi-Fi', req, 'host Wi-Fi')
+    .step(P.wifi, 'transformed', 'wifi-bridge', 'the access point accepts only the station\'s MAC: source MAC rewritten to the Wi-Fi adapter\'s', reqOut, 'host Wi-Fi', [{field: 'ethernet.src', before: '00-15-5D-00-17-30', after: '98-5F-D3-34-0C-D3'}])
+    .step(P.wifi, 'transmitted', 'physical', 'to the access point', reqOut, 'host Wi-Fi')
+  s.at(0.6).step(P.lanWifi, 'delivered', 'to-gateway', '192.168.1.1 is the LAN\'s router: it answers ICMP echo', reqOut, 'host Wi-Fi.network')
     .step(P.lanWifi, 'answered', 'echo-reply', 'echo reply to 192.168.1.50 at 98-5F-D3-34-0C-D3', reqOut, 'host Wi-Fi.network')
   s.at(0.62).step(P.lanWifi, 'transmitted', 'echo-reply', 'echo reply to 192.168.1.50', rep, 'host Wi-Fi.network')
-  s.at(1.12).step(P.wifi, 'received', 'external-port', 'from the access point', rep, 'host Wi-Fi')
-    .step(P.wifi, 'transformed', 'wifi-mac-rewrite', 'destination MAC back to the VM\'s, from the bridge\'s table of 192.168.1.50', repIn, 'host Wi-Fi', [{field: 'ethernet.dst', before: '98-5F-D3-34-0C-D3', after: '00-15-5D-00-17-30'}])
-  s.at(1.17).step(P.external, 'received', 'port-ingress', 'from the external port', repIn, 'host Wi-Fi')
+  s.at(1.12).step(P.wifi, 'received', 'physical', 'from the access point', rep, 'host Wi-Fi')
+    .step(P.wifi, 'transformed', 'wifi-bridge', 'destination MAC back to the VM\'s, from the bridge\'s table of 192.168.1.50', repIn, 'host Wi-Fi', [{field: 'ethernet.dst', before: '98-5F-D3-34-0C-D3', after: '00-15-5D-00-17-30'}])
+  s.at(1.17).step(P.external, 'received', 'ingress', 'from the external port', repIn, 'host Wi-Fi')
     .step(P.external, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-30 is the port of web/Network Adapter → 1 port', repIn, 'vswitch External')
-  s.at(1.22).step(P.web, 'delivered', 'guest-receive', 'echo reply from 192.168.1.1', repIn, vm)
+  s.at(1.22).step(P.web, 'delivered', 'received', 'echo reply from 192.168.1.1', repIn, vm)
   return {name: 'wifi-bridge', description: 'a VM on a Wi-Fi External switch pings the LAN router', flow: {protocol: 'icmp', src: ip('192.168.1.50'), dst: ip('192.168.1.1'), srcPort: null, dstPort: null, from: P.web}, steps: s.steps}
 }
 
@@ -273,16 +273,16 @@ function tcpTo(port: number, open: boolean): TraceScenario {
   const s = new Script()
   const syn = frames.tcp(WEB_MAC, DB_MAC, '192.168.0.10', '192.168.0.20', 64, 49152, port, TCP_SYN, 1000)
   const back = open ? frames.tcp(DB_MAC, WEB_MAC, '192.168.0.20', '192.168.0.10', 64, port, 49152, TCP_SYN | TCP_ACK_FLAG, 5000, 1001) : frames.tcp(DB_MAC, WEB_MAC, '192.168.0.20', '192.168.0.10', 64, port, 49152, TCP_RST | TCP_ACK_FLAG, 0, 1001)
-  s.at(0).step(P.web, 'transmitted', 'guest-send', `SYN to 192.168.0.20:${port}`, syn, 'vm web/Network Adapter')
+  s.at(0).step(P.web, 'transmitted', 'transmitted', `SYN to 192.168.0.20:${port}`, syn, 'vm web/Network Adapter')
   s.at(0.05).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-11 is the port of db/Network Adapter → 1 port', syn, 'vswitch NATSwitch')
   if (open) {
-    s.at(0.1).step(P.db, 'delivered', 'tcp-listener', `db listens on tcp/${port}`, syn, 'vm db.guest.listen').step(P.db, 'answered', 'tcp-listener', 'SYN-ACK', syn, 'vm db.guest.listen')
+    s.at(0.1).step(P.db, 'delivered', 'tcp-syn-ack', `db listens on tcp/${port}`, syn, 'vm db.guest.listen').step(P.db, 'answered', 'tcp-syn-ack', 'SYN-ACK', syn, 'vm db.guest.listen')
   } else {
     s.at(0.1).step(P.db, 'dropped', 'closed-port', `nothing listens on tcp/${port}: the guest answers RST`, syn, 'vm db.guest.listen').step(P.db, 'answered', 'closed-port', 'RST', syn, 'vm db.guest.listen')
   }
-  s.at(0.12).step(P.db, 'transmitted', open ? 'tcp-listener' : 'closed-port', open ? 'SYN-ACK to 192.168.0.10:49152' : 'RST to 192.168.0.10:49152', back, 'vm db/Network Adapter')
+  s.at(0.12).step(P.db, 'transmitted', 'transmitted', open ? 'SYN-ACK to 192.168.0.10:49152' : 'RST to 192.168.0.10:49152', back, 'vm db/Network Adapter')
   s.at(0.17).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-10 is the port of web/Network Adapter → 1 port', back, 'vswitch NATSwitch')
-  s.at(0.22).step(P.web, 'delivered', 'guest-receive', open ? 'SYN-ACK: the connection opens' : 'RST: connection refused', back, 'vm web/Network Adapter')
+  s.at(0.22).step(P.web, 'delivered', 'received', open ? 'SYN-ACK: the connection opens' : 'RST: connection refused', back, 'vm web/Network Adapter')
   return {name: open ? 'tcp-open' : 'tcp-closed', description: `web connects to db tcp/${port}`, flow: {protocol: 'tcp', src: ip('192.168.0.10'), dst: ip('192.168.0.20'), srcPort: 49152, dstPort: port, from: P.web}, steps: s.steps, openPort: open}
 }
 
@@ -291,9 +291,9 @@ function udpDelivered(): TraceScenario {
   const P = PLACES
   const s = new Script()
   const f = frames.udp(WEB_MAC, DB_MAC, '192.168.0.10', '192.168.0.20', 64, 50000, 514)
-  s.at(0).step(P.web, 'transmitted', 'guest-send', 'UDP to 192.168.0.20:514', f, 'vm web/Network Adapter')
+  s.at(0).step(P.web, 'transmitted', 'transmitted', 'UDP to 192.168.0.20:514', f, 'vm web/Network Adapter')
   s.at(0.05).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-11 is the port of db/Network Adapter → 1 port', f, 'vswitch NATSwitch')
-  s.at(0.1).step(P.db, 'delivered', 'udp-listener', 'db listens on udp/514', f, 'vm db.guest.listen')
+  s.at(0.1).step(P.db, 'delivered', 'udp', 'db listens on udp/514', f, 'vm db.guest.listen')
   return {name: 'udp-delivered', description: 'web sends syslog to db; no answer expected', flow: {protocol: 'udp', src: ip('192.168.0.10'), dst: ip('192.168.0.20'), srcPort: 50000, dstPort: 514, from: P.web}, steps: s.steps}
 }
 
@@ -305,23 +305,23 @@ function dnsReplied(): TraceScenario {
   const qOut = frames.udp(ETH_MAC, ROUTER_MAC, '10.0.0.23', '8.8.8.8', 63, 1025, 53)
   const a = frames.udp(ROUTER_MAC, ETH_MAC, '8.8.8.8', '10.0.0.23', 115, 53, 1025, new Uint8Array(40))
   const aIn = frames.udp(VNIC_MAC, WEB_MAC, '8.8.8.8', '192.168.0.10', 114, 53, 53001, new Uint8Array(40))
-  s.at(0).step(P.web, 'transmitted', 'guest-send', 'DNS query to 8.8.8.8', q, 'vm web/Network Adapter')
+  s.at(0).step(P.web, 'transmitted', 'transmitted', 'DNS query to 8.8.8.8', q, 'vm web/Network Adapter')
   s.at(0.05).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-6A-01 is the host vNIC\'s port → 1 port', q, 'vswitch NATSwitch')
   s.at(0.1).step(P.nat, 'received', 'nat-internal', 'from the internal prefix 192.168.0.0/24 to an outside address', q, 'nat MyNAT')
-    .step(P.nat, 'transformed', 'nat-outbound', 'new session 2: 192.168.0.10:53001 → 10.0.0.23:1025', qOut, 'nat MyNAT session 2', [
+    .step(P.nat, 'transformed', 'nat-translated', 'new session 2: 192.168.0.10:53001 → 10.0.0.23:1025', qOut, 'nat MyNAT session 2', [
     {field: 'ipv4.src', before: '192.168.0.10', after: '10.0.0.23'},
     {field: 'udp.srcPort', before: '53001', after: '1025'},
   ])
-  s.at(0.12).step(P.ethernet, 'transmitted', 'host-uplink', 'to the router 10.0.0.1', qOut, 'host Ethernet')
-  s.at(10.62).step(P.google, 'delivered', 'internet-host', '8.8.8.8 answers DNS on udp/53', qOut).step(P.google, 'answered', 'dns-answer', 'DNS answer', qOut)
-  s.at(21.12).step(P.ethernet, 'received', 'host-uplink', 'from the router', a, 'host Ethernet')
+  s.at(0.12).step(P.ethernet, 'transmitted', 'physical', 'to the router 10.0.0.1', qOut, 'host Ethernet')
+  s.at(10.62).step(P.google, 'delivered', 'internet', '8.8.8.8 answers DNS on udp/53', qOut).step(P.google, 'answered', 'dns-answer', 'DNS answer', qOut)
+  s.at(21.12).step(P.ethernet, 'received', 'physical', 'from the router', a, 'host Ethernet')
   s.at(21.14).step(P.nat, 'received', 'nat-inbound', 'matches session 2 (remote 8.8.8.8:53)', a, 'nat MyNAT session 2')
-    .step(P.nat, 'transformed', 'nat-inbound', 'session 2: 10.0.0.23:1025 → 192.168.0.10:53001', aIn, 'nat MyNAT session 2', [
+    .step(P.nat, 'transformed', 'nat-translated', 'session 2: 10.0.0.23:1025 → 192.168.0.10:53001', aIn, 'nat MyNAT session 2', [
     {field: 'ipv4.dst', before: '10.0.0.23', after: '192.168.0.10'},
     {field: 'udp.dstPort', before: '1025', after: '53001'},
   ])
   s.at(21.19).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-10 is the port of web/Network Adapter → 1 port', aIn, 'vswitch NATSwitch')
-  s.at(21.24).step(P.web, 'delivered', 'guest-receive', 'DNS answer from 8.8.8.8', aIn, 'vm web/Network Adapter')
+  s.at(21.24).step(P.web, 'delivered', 'received', 'DNS answer from 8.8.8.8', aIn, 'vm web/Network Adapter')
   return {name: 'dns-replied', description: 'a DNS query through WinNAT is answered', flow: {protocol: 'dns', src: ip('192.168.0.10'), dst: ip('8.8.8.8'), srcPort: 53001, dstPort: 53, from: P.web}, steps: s.steps}
 }
 
@@ -331,14 +331,14 @@ function unreachable(): TraceScenario {
   const s = new Script()
   const req = frames.echo('echo-request', WEB_MAC, VNIC_MAC, '192.168.0.10', '172.31.9.9', 64, 9)
   const err = frames.icmpError('dst-unreachable', 0, VNIC_MAC, WEB_MAC, '192.168.0.1', '192.168.0.10', 128, req)
-  s.at(0).step(P.web, 'transmitted', 'guest-send', 'echo request to 172.31.9.9 through the gateway 192.168.0.1', req, 'vm web/Network Adapter')
+  s.at(0).step(P.web, 'transmitted', 'transmitted', 'echo request to 172.31.9.9 through the gateway 192.168.0.1', req, 'vm web/Network Adapter')
   s.at(0.05).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-6A-01 is the host vNIC\'s port → 1 port', req, 'vswitch NATSwitch')
-  s.at(0.1).step(P.hostNat, 'received', 'host-vnic', '172.31.9.9 is not one of the host\'s addresses', req, 'host vEthernet (NATSwitch)')
+  s.at(0.1).step(P.hostNat, 'received', 'received', '172.31.9.9 is not one of the host\'s addresses', req, 'host vEthernet (NATSwitch)')
     .step(P.hostNat, 'dropped', 'no-route', 'dropped: the host has no route to 172.31.9.9 (and it is outside every NAT prefix)', req, 'host routes')
     .step(P.hostNat, 'answered', 'no-route', 'ICMP destination unreachable (net) to 192.168.0.10', req, 'host routes')
-  s.at(0.12).step(P.hostNat, 'transmitted', 'icmp-error', 'net unreachable', err, 'host vEthernet (NATSwitch)')
+  s.at(0.12).step(P.hostNat, 'transmitted', 'transmitted', 'net unreachable', err, 'host vEthernet (NATSwitch)')
   s.at(0.17).step(P.natSwitch, 'forwarded', 'known-mac', 'destination MAC 00-15-5D-00-17-10 is the port of web/Network Adapter → 1 port', err, 'vswitch NATSwitch')
-  s.at(0.22).step(P.web, 'delivered', 'guest-receive', 'Destination net unreachable from 192.168.0.1', err, 'vm web/Network Adapter')
+  s.at(0.22).step(P.web, 'delivered', 'received', 'Destination net unreachable from 192.168.0.1', err, 'vm web/Network Adapter')
   return {name: 'unreachable', description: 'the host has no route and says so', flow: {protocol: 'icmp', src: ip('192.168.0.10'), dst: ip('172.31.9.9'), srcPort: null, dstPort: null, from: P.web}, steps: s.steps}
 }
 
@@ -356,8 +356,8 @@ function silentLan(): TraceScenario {
   const P = PLACES
   const s = new Script()
   const req = frames.echo('echo-request', ETH_MAC, ROUTER_MAC, '10.0.0.23', '198.51.100.7', 63, 1024)
-  s.at(0).step(P.ethernet, 'transmitted', 'host-uplink', 'to the router 10.0.0.1', req, 'host Ethernet')
-  s.at(0.5).step(P.lanEthernet, 'forwarded', 'lan-router', 'the router forwards 198.51.100.7', req, 'host Ethernet.network')
+  s.at(0).step(P.ethernet, 'transmitted', 'physical', 'to the router 10.0.0.1', req, 'host Ethernet')
+  s.at(0.5).step(P.lanEthernet, 'forwarded', 'routed', 'the router forwards 198.51.100.7', req, 'host Ethernet.network')
   s.at(10.5).step({kind: 'internet', name: '198.51.100.7'}, 'dropped', 'no-answer', '198.51.100.7 is a documentation address: no host answers', req)
   return {name: 'silent', description: 'the host pings a documentation address that never answers', flow: {protocol: 'icmp', src: ip('10.0.0.23'), dst: ip('198.51.100.7'), srcPort: null, dstPort: null, from: {kind: 'host', name: 'Ethernet'}}, steps: s.steps}
 }
@@ -369,9 +369,9 @@ function portSecurity(): TraceScenario {
   const VM = '00-15-5D-00-17-40'
   const req = frames.echo('echo-request', VM, ROUTER_MAC, '10.0.0.50', '10.0.0.1', 64, 5)
   const vm = 'vm web/Network Adapter'
-  s.at(0).step(P.web, 'transmitted', 'guest-send', 'echo request to the LAN router 10.0.0.1', req, vm)
+  s.at(0).step(P.web, 'transmitted', 'transmitted', 'echo request to the LAN router 10.0.0.1', req, vm)
   s.at(0.05).step(P.external, 'forwarded', 'unknown-unicast-external', 'destination MAC 00-0C-29-4F-00-01 is on no port → the external port (Ethernet)', req, 'vswitch External')
-  s.at(0.1).step(P.ethernet, 'transmitted', 'external-port', 'out of Ethernet with the VM\'s own source MAC', req, 'host Ethernet')
+  s.at(0.1).step(P.ethernet, 'transmitted', 'physical', 'out of Ethernet with the VM\'s own source MAC', req, 'host Ethernet')
   s.at(0.6).step(P.lanEthernet, 'dropped', 'port-security', 'dropped: the upstream switch port accepts 1 source MAC and has learnt 00-1B-78-57-68-AA (the host\'s)', req, 'host Ethernet.portSecurityMaxMacs')
   return {name: 'port-security', description: 'a bridged VM on a one-MAC campus port', flow: {protocol: 'icmp', src: ip('10.0.0.50'), dst: ip('10.0.0.1'), srcPort: null, dstPort: null, from: P.web}, steps: s.steps}
 }

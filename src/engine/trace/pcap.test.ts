@@ -36,19 +36,19 @@ describe('traceToPcapng', () => {
     const nat = back.filter((p) => p.interfaceName === 'nat MyNAT')
     assert.equal(nat.length, 4)
     assert.equal(nat[0].comment, 'hop 10 request at nat MyNAT: received nat-internal [nat MyNAT]')
-    assert.equal(nat[1].comment, 'hop 10 request at nat MyNAT: transformed nat-outbound [nat MyNAT session 1] ipv4.src 192.168.0.10 -> 10.0.0.23, icmp.identifier 1 -> 1024; forwarded routed [host Ethernet]')
+    assert.equal(nat[1].comment, 'hop 10 request at nat MyNAT: transformed nat-translated [nat MyNAT session 1] ipv4.src 192.168.0.10 -> 10.0.0.23, icmp.identifier 1 -> 1024; forwarded routed [host Ethernet]')
     assert.equal(nat[1].bytes[26 + 3], 23, 'the packet after translation has source 10.0.0.23')
   })
 
   test('dropped frames are in the capture, with the reason and the ref', () => {
     const back = ok(readCapture(traceToPcapng(traceScenario('acl-drop'))))
     assert.deepEqual(back.map((p) => p.interfaceName), ['vm web/Network Adapter', 'switch NATSwitch'])
-    assert.equal(back[1].comment, 'hop 2 request at switch NATSwitch: received port-ingress [vm web/Network Adapter]; permitted ingress-checks [vm web/Network Adapter]; denied acl-deny [vm db/Network Adapter.acl[2]]; dropped acl-deny [vm db/Network Adapter.acl[2]]')
+    assert.equal(back[1].comment, 'hop 2 request at switch NATSwitch: received ingress [vm web/Network Adapter]; permitted acl-allow [vm web/Network Adapter]; denied acl-deny [vm db/Network Adapter.acl[2]]; dropped acl-deny [vm db/Network Adapter.acl[2]]')
   })
 
   test('preliminary hops are marked in the comment', () => {
     const records = traceCaptureRecords(traceScenario('default-switch-dhcp').flow, traceScenario('default-switch-dhcp').steps)
-    assert.match(records[0].comment ?? '', /^hop 1 request \(dhcp\) at vm fresh\/Network Adapter: transmitted dhcp-discover/)
+    assert.match(records[0].comment ?? '', /^hop 1 request \(dhcp\) at vm fresh\/Network Adapter: transmitted dhcp/)
     assert.ok(records.some((r) => /^hop \d+ request \(arp\)/.test(r.comment ?? '')))
   })
 

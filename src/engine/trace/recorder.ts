@@ -1,6 +1,8 @@
 // The Recorder `hvnet trace` attaches to every engine component: it keeps each step with a copy of
 // its frame (engines reuse buffers and a flooded frame is one buffer on many ports) and of its
-// changes, in the order the engine reported them, which is virtual-time order.
+// changes, in the order the engine reported them, which is virtual-time order. A step about no
+// frame (a DHCP client configuring its lease or giving up on DHCP reports an empty one) is kept with
+// the frame of the last step at the same place, so it belongs to that exchange.
 import type {Recorder, Step} from '../observe.js'
 
 /** At most this many steps are kept: a loop guard, far above any real trace (a few dozen steps). */
@@ -17,8 +19,18 @@ export class TraceRecorder implements Recorder {
       this.dropped++
       return
     }
-    const copy: Step = step.changes === undefined ? {...step, frame: step.frame.slice()} : {...step, frame: step.frame.slice(), changes: step.changes.map((c) => ({...c}))}
+    const frame = step.frame.length === 0 ? this.lastFrameAt(step) : step.frame.slice()
+    const copy: Step = step.changes === undefined ? {...step, frame} : {...step, frame, changes: step.changes.map((c) => ({...c}))}
     this.kept.push(copy)
+  }
+
+  /** The frame of the last step kept at the step's place (an empty frame when there is none). */
+  private lastFrameAt(step: Step): Uint8Array {
+    for (let i = this.kept.length - 1; i >= 0; i--) {
+      const k = this.kept[i]
+      if (k.place.kind === step.place.kind && k.place.name === step.place.name && k.frame.length > 0) return k.frame
+    }
+    return step.frame.slice()
   }
 
   /** Every step kept, in the order reported. */

@@ -18,7 +18,8 @@
 //   (replied, refused, or unreachable for an ICMP error); a frame of the flow dropped (the last
 //   such drop decides); the request delivered to its destination (delivered); a preliminary
 //   exchange dropped (an ARP that no one answered, a DHCP offer stopped by DHCP guard); else
-//   timeout. A `no-answer` drop (a host beyond the LAN that does not exist) is a timeout, and so
+//   timeout. A packet dropped `arp-unresolved` because a policy dropped its ARP (port security,
+//   an ACL, a VLAN) takes that drop's reason and hop: it is the cause. A `no-answer` drop (a host beyond the LAN that does not exist) is a timeout, and so
 //   is a `no-route` drop at the source itself (a guest with no gateway sends nothing; the reason
 //   is kept).
 import type {TimeMs} from '../clock.js'
@@ -139,7 +140,8 @@ function samePlace(a: Place, b: Place): boolean {
   return a.kind === b.kind && a.name === b.name
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Byte-for-byte equality (a hop is one frame at one place). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
@@ -313,6 +315,19 @@ function lastDrop(hops: readonly AnalyzedHop[], preliminary: boolean): {hop: Ana
   return null
 }
 
+/** The last drop in an ARP exchange that a policy decided (not a broadcast copy a stack ignored, not a void). */
+function policyDrop(hops: readonly AnalyzedHop[]): {hop: AnalyzedHop; step: Step} | null {
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const h = hops[i]
+    if (h.preliminary !== 'arp') continue
+    for (let j = h.steps.length - 1; j >= 0; j--) {
+      const s = h.steps[j]
+      if (s.action === 'dropped' && s.reason !== 'not-for-me' && s.reason !== 'no-answer') return {hop: h, step: s}
+    }
+  }
+  return null
+}
+
 /** `target`: the target's addresses in every translated form. */
 function decide(flow: TraceFlowSpec, hops: readonly AnalyzedHop[], target: ReadonlySet<Ipv4Address>): Decision {
   const own = (h: AnalyzedHop): boolean => h.preliminary === null
@@ -331,7 +346,12 @@ function decide(flow: TraceFlowSpec, hops: readonly AnalyzedHop[], target: Reado
       return {disposition: answer.disposition, reason, hop: h.index, answeredAt: s.timeMs}
     }
   }
-  const drop = lastDrop(hops, false)
+  let drop = lastDrop(hops, false)
+  if (drop !== null && drop.step.reason === 'arp-unresolved') {
+    // The ARP went unanswered because a policy dropped it (port security, an ACL): that is the cause.
+    const cause = policyDrop(hops)
+    if (cause !== null) drop = cause
+  }
   if (drop !== null) {
     // A guest with no route sends nothing: the trace waits for an answer that cannot come.
     const unsent = drop.step.reason === 'no-route' && samePlace(drop.step.place, flow.from)

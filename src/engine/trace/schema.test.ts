@@ -74,11 +74,11 @@ describe('the JSON contract of issue 9 (names are fixed)', () => {
       flow: {protocol: 'icmp', src: '192.168.0.10', dst: '192.168.0.20', srcPort: null, dstPort: null, from: {kind: 'vm', name: 'web/Network Adapter'}},
       hops: [
         {index: 1, timeMs: 0, direction: 'request', preliminary: null, location: {kind: 'vm', name: 'web/Network Adapter'}, frame: {summary: r.hops[0].frame.summary, hex: r.hops[0].frame.hex}, steps: [
-          {action: 'transmitted', reason: 'guest-send', text: 'echo request to 192.168.0.20 on the local subnet (ARP entry cached)', ref: 'vm web/Network Adapter', changes: []},
+          {action: 'transmitted', reason: 'transmitted', text: 'echo request to 192.168.0.20 on the local subnet (ARP entry cached)', ref: 'vm web/Network Adapter', changes: []},
         ]},
         {index: 2, timeMs: 0.05, direction: 'request', preliminary: null, location: {kind: 'switch', name: 'NATSwitch'}, frame: {summary: r.hops[0].frame.summary, hex: r.hops[0].frame.hex}, steps: [
-          {action: 'received', reason: 'port-ingress', text: 'from port web/Network Adapter', ref: 'vm web/Network Adapter', changes: []},
-          {action: 'permitted', reason: 'ingress-checks', text: 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no outbound ACL', ref: 'vm web/Network Adapter', changes: []},
+          {action: 'received', reason: 'ingress', text: 'from port web/Network Adapter', ref: 'vm web/Network Adapter', changes: []},
+          {action: 'permitted', reason: 'acl-allow', text: 'MAC address spoofing is Off and the source is the adapter\'s own MAC; no outbound ACL', ref: 'vm web/Network Adapter', changes: []},
           {action: 'denied', reason: 'acl-deny', text: 'inbound ACL of db/Network Adapter: Deny remote 192.168.0.0/24 is the longest match', ref: 'vm db/Network Adapter.acl[2]', changes: []},
           {action: 'dropped', reason: 'acl-deny', text: 'dropped: a port ACL denies 192.168.0.10 inbound on db/Network Adapter', ref: 'vm db/Network Adapter.acl[2]', changes: []},
         ]},
