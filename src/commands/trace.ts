@@ -91,8 +91,8 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
       trace = traced(traceLab(lab, null, request))
     } else {
       const {transactRuntime} = await import('../model/runtime-store.js')
-      trace = (await transactRuntime(await this.labFile(), (lab, runtime) => {
-        const t = traced(traceLab(lab, runtime, request))
+      trace = (await transactRuntime(await this.labFile(), (lab, doc, file) => {
+        const t = traced(traceLab(lab, {doc, file}, request))
         return {result: t, runtime: t.runtime}
       })).result
     }

@@ -90,16 +90,17 @@ export interface RuntimeTransactionResult<T> {
 
 /**
  * Read the lab and the runtime, run `change`, write the runtime atomically: all under the lab's
- * lock, so no other hvnet process changes the lab or the runtime in between. The lab is only read
+ * lock, so no other hvnet process changes the lab or the runtime in between. `change` gets the
+ * runtime file's path, to name it in errors. The lab is only read
  * (never written here): `change` must not modify it. When `change` throws, nothing is written. A
  * corrupt lab or runtime file is reported before `change` runs, and left as it is.
  */
-export async function transactRuntime<T>(labFile: string, change: (lab: Lab, runtime: RuntimeDocument | null) => RuntimeChange<T>): Promise<RuntimeTransactionResult<T>> {
+export async function transactRuntime<T>(labFile: string, change: (lab: Lab, runtime: RuntimeDocument | null, file: string) => RuntimeChange<T>): Promise<RuntimeTransactionResult<T>> {
   const file = runtimePathOf(labFile)
   return withLock(labFile, async () => {
     const {lab} = readLab(labFile)
     const before = readRuntime(labFile)
-    const {result, runtime} = change(lab, before)
+    const {result, runtime} = change(lab, before, file)
     const problem = envelopeProblem(runtime)
     // A bug in the caller, not a user's mistake: the store must never hold what it would refuse to read.
     if (problem) throw new Error(`The runtime document to write ${problem}.`)

@@ -10,7 +10,7 @@
 // `runtime show` reads the network the next command would resume (what a configuration change made
 // wrong is already gone); `runtime advance` moves its virtual clock and reports what expired.
 import {buildNetwork} from '../engine/network.js'
-import type {Network} from '../engine/network.js'
+import type {BuildOptions, Network} from '../engine/network.js'
 import {NatCore} from '../engine/nat/index.js'
 import {checkRuntimeState, invalidatedSince, runtimeBasisOf} from '../engine/runtime.js'
 import type {RuntimeState} from '../engine/runtime.js'
@@ -83,14 +83,15 @@ export function runtimeStateOf(doc: RuntimeDocument | null, file: string): Runti
 
 /**
  * The lab's network, its saved state restored, less what a configuration change made wrong since
- * the state was saved. `file` is the runtime file (named in errors).
+ * the state was saved. `file` is the runtime file (named in errors); `options` as buildNetwork's
+ * (a trace's recorder, the guests it boots).
  */
-export function openNetwork(lab: Lab, doc: RuntimeDocument | null, file: string): Network {
+export function openNetwork(lab: Lab, doc: RuntimeDocument | null, file: string, options: BuildOptions = {recorder: null}): Network {
   const config = networkConfigOf(lab)
   const saved = runtimeStateOf(doc, file)
   try {
     const state = saved?.basis === undefined ? saved : invalidatedSince(saved, saved.basis, config)
-    return buildNetwork(config, state, {recorder: null})
+    return buildNetwork(config, state, options)
   } catch (error) {
     // Each component checks its part of the saved state as it takes it (a TypeError or a
     // RangeError naming the entry). Whether the state or the configuration is at fault: the same

@@ -4,20 +4,20 @@
 // the trace itself on the lab's network and its runtime state (src/engine/trace/run.ts).
 import fs from 'node:fs'
 
-import {checkRuntimeState} from '../engine/runtime.js'
-import type {RuntimeState} from '../engine/runtime.js'
 import {traceToPcapng} from '../engine/trace/pcap.js'
 import {buildTraceResult} from '../engine/trace/result.js'
 import type {TraceResult} from '../engine/trace/result.js'
 import type {Expectation, TraceProtocol} from '../engine/trace/expect.js'
-import {traceNetwork} from '../engine/trace/run.js'
+import {TraceRecorder} from '../engine/trace/recorder.js'
+import {GatedRecorder, runTrace} from '../engine/trace/run.js'
 import type {FramePort, TraceInjection, TracePacket, TraceRun, TraceTarget} from '../engine/trace/run.js'
 import {WireError, parseIpv4Address} from '../engine/wire/index.js'
 import type {Ipv4Address} from '../engine/wire/index.js'
 import {HvnetError} from './errors.js'
 import {findPhysicalAdapter} from './host.js'
 import {closestName, describeExisting, findByName, notFound, sameName} from './names.js'
-import {adapterKey, networkConfigOf} from './network-config.js'
+import {adapterKey} from './network-config.js'
+import {openNetwork, runtimeDocumentOf} from './runtime.js'
 import type {RuntimeDocument} from './runtime-store.js'
 import type {Lab, VM, VMNetworkAdapter} from './schema.js'
 import {findAdapter, findVm} from './vm.js'
@@ -141,35 +141,25 @@ export function traceInjectionOf(lab: Lab, r: TraceRequest): TraceInjection {
   return {kind: 'guest', adapterKey: key, packet: packetOf(lab, r)}
 }
 
-/** The runtime document as the engine's state; a file that does not hold together is `store-corrupt`. */
-export function runtimeStateOf(doc: RuntimeDocument | null): RuntimeState | null {
-  if (doc === null) return null
-  try {
-    return checkRuntimeState(doc)
-  } catch (error) {
-    throw corruptRuntime(error as Error)
-  }
+/** The saved runtime a trace resumes: the document (null: none yet) and its file (named in errors). */
+export interface SavedRuntime {
+  readonly doc: RuntimeDocument | null
+  readonly file: string
 }
 
-function corruptRuntime(error: Error): HvnetError {
-  return new HvnetError('store-corrupt', `The runtime state beside the lab does not hold together (${error.message}); it was left as it is.`, 'Start it over with `hvnet runtime reset` (or remove the .runtime.json file beside the lab).')
-}
-
-/** Runs the trace of `r` on `lab`'s network with `runtime` restored (null: a fresh start). */
-export function traceLab(lab: Lab, runtime: RuntimeDocument | null, r: TraceRequest): LabTrace {
+/**
+ * Runs the trace of `r` on `lab`'s network, resuming `saved` (null: from empty state, as
+ * `--stateless`) through the runtime module's openNetwork: a saved state that does not hold
+ * together is `store-corrupt`, and what a configuration change made wrong since it was saved is
+ * dropped. Only the guests the flow needs boot.
+ */
+export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest): LabTrace {
   const injection = traceInjectionOf(lab, r)
-  const state = runtimeStateOf(runtime)
-  let built: ReturnType<typeof traceNetwork>
-  try {
-    built = traceNetwork(networkConfigOf(lab), state, injection)
-  } catch (error) {
-    // The restore checks each part of the saved state as it takes it.
-    throw error instanceof TypeError && state !== null ? corruptRuntime(error) : error
-  }
-  const {network, run} = built
+  const gate = new GatedRecorder(new TraceRecorder())
+  const network = openNetwork(lab, saved?.doc ?? null, saved?.file ?? '', {recorder: gate, boot: () => false})
+  const run = runTrace(network, gate, injection)
   const result = buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
-  const saved: RuntimeDocument = {...network.exportState()}
-  return {result, run, runtime: saved}
+  return {result, run, runtime: runtimeDocumentOf(network)}
 }
 
 /** `--pcap FILE`: every frame of the trace on every link, in one pcapng. */

@@ -346,6 +346,22 @@ describe('hvnet trace: runtime state', () => {
     assert.ok(sessions[0].timeLeft > 29 && sessions[0].timeLeft <= 30, `IcmpQueryTimeout 30 s: ${sessions[0].timeLeft}`)
   })
 
+  test('a VM moved to another switch does not reuse the lease and ARP entries it learned on the first', async () => {
+    const file = await lab('default-switch')
+    const first = await trace(file, ['--from', 'fresh', '--to', '8.8.8.8'])
+    assert.equal(first.json.disposition, 'replied')
+    assert.match(first.json.flow.src, /^172\./)
+    await ok(['vswitch', 'new', 'Isolated', '--type', 'internal'], file)
+    await ok(['vm', 'connect-nic', 'fresh', '--name', 'Network Adapter', '--switch', 'Isolated'], file)
+    const saved = JSON.parse(fs.readFileSync(runtimePathOf(file), 'utf8')) as {basis?: unknown}
+    assert.ok(saved.basis !== undefined, 'the trace saved the basis its state was learned under')
+    const second = await trace(file, ['--from', 'fresh', '--to', '8.8.8.8'])
+    assert.ok(second.json.hops.some((h) => h.preliminary === 'dhcp'), 'a new DHCP exchange on the new switch')
+    assert.notEqual(second.json.flow.src, first.json.flow.src, 'the Default Switch lease is gone')
+    assert.match(second.json.flow.src, /^169\.254\./, 'no DHCP server on an Internal switch: APIPA')
+    assert.ok(!second.json.hops.some((h) => h.steps.some((s) => /from its ARP cache/.test(s.text))), 'no ARP entry of the Default Switch reused')
+  })
+
   test('--stateless starts from nothing and saves nothing', async () => {
     const file = await lab('default-switch')
     await trace(file, ['--from', 'fresh', '--to', '8.8.8.8'])
