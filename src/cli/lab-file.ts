@@ -3,9 +3,10 @@
 import fs from 'node:fs'
 
 import type {FileProblem, LabFile} from '../model/labfile-schema.js'
+import type {Lab} from '../model/schema.js'
 
 import {HvnetError} from '../model/errors.js'
-import {parseLabFile} from '../model/labfile.js'
+import {parseLabFile, planApply} from '../model/labfile.js'
 
 export function labFileProblems(name: string, problems: readonly FileProblem[]): HvnetError {
   const error = new HvnetError(
@@ -28,4 +29,15 @@ export async function readLabFile(name: string): Promise<LabFile> {
   const parsed = await parseLabFile(text, name)
   if ('problems' in parsed) throw labFileProblems(name, parsed.problems)
   return parsed.file
+}
+
+/**
+ * The lab `apply -f name` would make of `store` (an empty host when there is none), built in memory
+ * and never written: for commands that read a lab file instead of the store (`check -f`).
+ */
+export async function labAsApplied(name: string, store: {exists: boolean; lab: Lab}): Promise<Lab> {
+  const file = await readLabFile(name)
+  const plan = planApply(store.lab, store.exists, file, false)
+  if (plan.problems.length > 0 || plan.lab === undefined) throw labFileProblems(name, plan.problems)
+  return plan.lab
 }

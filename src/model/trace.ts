@@ -2,18 +2,18 @@
 // host/NATSwitch`) resolved to the engine's injection, with the input errors a user can fix (a VM
 // that is off, an adapter not connected, a name that does not exist, with the closest one), then
 // the trace itself on the lab's network and its runtime state (src/engine/trace/run.ts).
-import fs from 'node:fs'
-
 import {traceToPcapng} from '../engine/trace/pcap.js'
 import {buildTraceResult} from '../engine/trace/result.js'
 import type {TraceResult} from '../engine/trace/result.js'
 import type {Expectation, TraceProtocol} from '../engine/trace/expect.js'
 import {TraceRecorder} from '../engine/trace/recorder.js'
-import {GatedRecorder, runTrace} from '../engine/trace/run.js'
+import {GatedRecorder, runTrace, traceNetwork} from '../engine/trace/run.js'
+import type {NetworkConfig} from '../engine/config.js'
 import type {FramePort, TraceInjection, TracePacket, TraceRun, TraceTarget} from '../engine/trace/run.js'
 import {WireError, parseIpv4Address} from '../engine/wire/index.js'
 import type {Ipv4Address} from '../engine/wire/index.js'
 import {HvnetError} from './errors.js'
+import {writeReport} from './report-file.js'
 import {findPhysicalAdapter} from './host.js'
 import {closestName, describeExisting, findByName, notFound, sameName} from './names.js'
 import {adapterKey} from './network-config.js'
@@ -162,12 +162,16 @@ export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest):
   return {result, run, runtime: runtimeDocumentOf(network)}
 }
 
+/**
+ * A stateless trace of `r` on `config` (networkConfigOf(lab), built once by a caller that traces
+ * many times: `check`, `reach`): a network of its own, from empty state, nothing saved.
+ */
+export function traceStateless(lab: Lab, config: NetworkConfig, r: TraceRequest): TraceResult {
+  const {run} = traceNetwork(config, null, traceInjectionOf(lab, r))
+  return buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
+}
+
 /** `--pcap FILE`: every frame of the trace on every link, in one pcapng. */
 export function writeTracePcap(file: string, trace: LabTrace): void {
-  try {
-    fs.writeFileSync(file, traceToPcapng(trace.run))
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new HvnetError('invalid-value', `The capture file ${file} cannot be written (${code}).`, 'Give --pcap a path in a directory that exists and that you can write to.')
-  }
+  writeReport(file, traceToPcapng(trace.run), '--pcap')
 }
