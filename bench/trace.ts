@@ -22,7 +22,7 @@ import {newSwitch} from '../src/model/vswitch.js'
 const RUNS = 15
 const IN_PROCESS_RUNS = 21
 
-function natLab(vms: number): ReturnType<typeof newLab> {
+export function natLab(vms: number): ReturnType<typeof newLab> {
   const lab = newLab()
   lab.host.macAddressMinimum = '00155D100000'
   lab.host.macAddressMaximum = '00155D10FFFF'
