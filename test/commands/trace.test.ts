@@ -362,6 +362,24 @@ describe('hvnet trace: runtime state', () => {
     assert.ok(!second.json.hops.some((h) => h.steps.some((s) => /from its ARP cache/.test(s.text))), 'no ARP entry of the Default Switch reused')
   })
 
+  test('a saved state that does not hold together is store-corrupt naming the file, with the fix runtime reset; the file is left as it is', async () => {
+    const file = await lab('nat')
+    await trace(file, ['--from', 'web', '--to', '8.8.8.8'])
+    const runtimeFile = runtimePathOf(file)
+    const state = JSON.parse(fs.readFileSync(runtimeFile, 'utf8')) as {guests: Record<string, {arp: Record<string, {entries: {mac: string}[]}>}>}
+    state.guests['web/Network Adapter'].arp['web/Network Adapter'].entries[0].mac = 'nonsense'
+    fs.writeFileSync(runtimeFile, JSON.stringify(state))
+    const before = snapshot(runtimeFile)
+    const r = await run(['trace', '--from', 'web', '--to', '8.8.8.8', '--json'], file)
+    const error = JSON.parse(r.stdout).error as {code: string; message: string; fix: string}
+    assert.equal(error.code, 'store-corrupt')
+    assert.match(error.message, /^The runtime file .*\.runtime\.json does not hold together \(ARP cache of web/)
+    assert.match(error.fix, /hvnet runtime reset/)
+    assert.deepEqual(snapshot(runtimeFile), before)
+    await ok(['runtime', 'reset'], file)
+    assert.equal((await trace(file, ['--from', 'web', '--to', '8.8.8.8'])).json.disposition, 'replied')
+  })
+
   test('--stateless starts from nothing and saves nothing', async () => {
     const file = await lab('default-switch')
     await trace(file, ['--from', 'fresh', '--to', '8.8.8.8'])
