@@ -13,7 +13,7 @@ function gotText(o: CheckOutcome): string {
 
 /** The failed check's trace at `summary` detail, or the reason it could not run. */
 function summaryTrace(o: CheckOutcome, c: ChalkInstance): string {
-  return o.trace === null ? '' : formatTrace(o.trace, {detail: 'summary', explain: false}, c).replace(/\n$/, '')
+  return o.trace === null ? '' : formatTrace(o.trace, {detail: 'summary', expectation: false, explain: false}, c).replace(/\n$/, '')
 }
 
 export async function renderChecks(report: CheckReport): Promise<string> {

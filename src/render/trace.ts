@@ -22,6 +22,8 @@ export type {TraceDetail} from './trace-detail.js'
 export interface TraceTextOptions {
   readonly detail: TraceDetail
   readonly explain: boolean
+  /** The `expected …: met (exit 0)` line under the verdict; default true (`check` says its own verdict). */
+  readonly expectation?: boolean
 }
 
 /** The place in Hyper-V's words. */
@@ -202,11 +204,11 @@ function verdictText(r: TraceResult): string {
   }
 }
 
-function verdictLines(r: TraceResult, c: ChalkInstance): string[] {
+function verdictLines(r: TraceResult, c: ChalkInstance, withExpectation = true): string[] {
   const e = r.expectation
   const paint = e.met ? c.green : c.red
   const expected = `${e.source === 'given' ? 'expected' : 'expected by default'} ${formatExpectation(e)}: ${e.met ? 'met (exit 0)' : 'not met (exit 3)'}`
-  return [paint(c.bold(`Verdict: ${verdictText(r)}`)), paint(expected)]
+  return withExpectation ? [paint(c.bold(`Verdict: ${verdictText(r)}`)), paint(expected)] : [paint(c.bold(`Verdict: ${verdictText(r)}`))]
 }
 
 function renderMinimal(r: TraceResult): string {
@@ -250,7 +252,7 @@ function renderSummary(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): s
     out.push(`${String(h.index).padStart(5)}  ${ms(h.timeMs).padStart(10)}  ${placeText(h.location)}  (${h.direction})  ${note}`)
     if (o.explain) out.push(...explainLines(h, r, c, seen))
   }
-  return [...out, '', ...verdictLines(r, c)].join('\n') + '\n'
+  return [...out, '', ...verdictLines(r, c, o.expectation)].join('\n') + '\n'
 }
 
 function renderSteps(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): string {
@@ -276,7 +278,7 @@ function renderSteps(r: TraceResult, o: TraceTextOptions, c: ChalkInstance): str
     if (o.explain) out.push(...explainLines(h, r, c, seen))
     out.push('')
   }
-  return [...out, ...verdictLines(r, c)].join('\n') + '\n'
+  return [...out, ...verdictLines(r, c, o.expectation)].join('\n') + '\n'
 }
 
 /** The text of a trace at a detail level, painted with `c` (a level-0 Chalk paints nothing). */

@@ -198,6 +198,7 @@ describe('hvnet check: verdicts', () => {
     assert.equal(lines[1], 'FAIL 2. wrongly expected dropped: expected dropped, got replied')
     assert.match(lines[2], /^ {4}ICMP echo 192\.168\.0\.10 → 8\.8\.8\.8 {2}from vm web\/Network Adapter$/)
     assert.ok(lines.some((l) => /^ {4}Verdict: replied/.test(l)), 'the summary trace')
+    assert.ok(!lines.some((l) => /expected .*: (met|not met)/.test(l)), 'the check says its verdict, not the trace\'s expectation line')
     assert.ok(lines.includes('FAIL 3. host to web does not go through the NAT: replied as expected, but the path does not go through "MyNATnetwork"'))
     assert.equal(lines.at(-1), '1 passed, 2 failed (3 checks).')
   })
