@@ -2,11 +2,8 @@
 // host/NATSwitch`) resolved to the engine's injection, with the input errors a user can fix (a VM
 // that is off, an adapter not connected, a name that does not exist, with the closest one), then
 // the trace itself on the lab's network and its runtime state (src/engine/trace/run.ts).
-import fs from 'node:fs'
-
 import {checkRuntimeState} from '../engine/runtime.js'
 import type {RuntimeState} from '../engine/runtime.js'
-import {traceToPcapng} from '../engine/trace/pcap.js'
 import {buildTraceResult} from '../engine/trace/result.js'
 import type {TraceResult} from '../engine/trace/result.js'
 import type {Expectation, TraceProtocol} from '../engine/trace/expect.js'
@@ -170,14 +167,4 @@ export function traceLab(lab: Lab, runtime: RuntimeDocument | null, r: TraceRequ
   const result = buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
   const saved: RuntimeDocument = {...network.exportState()}
   return {result, run, runtime: saved}
-}
-
-/** `--pcap FILE`: every frame of the trace on every link, in one pcapng. */
-export function writeTracePcap(file: string, trace: LabTrace): void {
-  try {
-    fs.writeFileSync(file, traceToPcapng(trace.run))
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new HvnetError('invalid-value', `The capture file ${file} cannot be written (${code}).`, 'Give --pcap a path in a directory that exists and that you can write to.')
-  }
 }
