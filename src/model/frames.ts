@@ -8,8 +8,7 @@ import {readFile} from 'node:fs/promises'
 import type {DecodedFrame, Json} from '../engine/wire/index.js'
 
 import {HvnetError} from './errors.js'
-import {decodeFrame, frameToJson, WireError} from '../engine/wire/index.js'
-import {LINKTYPE_ETHERNET, readCapture} from '../engine/wire/pcap.js'
+import {decodeFrame, frameToJson, readCapture, LINKTYPE_ETHERNET, WireError} from '../engine/wire/index.js'
 
 /** Hyper-V's largest "Jumbo Packet" setting (frame without FCS), allowed by `--jumbo`. */
 export const JUMBO_FRAME_LEN = 9014

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
-import {writePcapng} from '../../src/engine/wire/pcap.js'
+import {writePcapng} from '../../src/engine/wire/index.js'
 import {loadTestFrames, testdataPath} from '../../src/engine/wire/test-support.js'
 import {binRun, cli, repoRoot, run, snapshot, tempLab} from '../support.js'
 

@@ -5,8 +5,6 @@
 //   - `parseXxx(view)` returns `XxxRepr | WireError` (test with `instanceof WireError`), never throws;
 //   - `emitXxx(repr, view)` needs a view of exactly `xxxBufferLen(repr)` bytes;
 //   - unknown EtherTypes, IP protocols and option kinds are kept as numbers / raw bytes.
-// The capture files (./pcap.ts) are imported from ./pcap.js by the few that read or write them, so
-// the forwarding path (`hvnet trace`) does not load them.
 export * from './error.js'
 export * from './bytes.js'
 export * from './checksum.js'
@@ -20,3 +18,4 @@ export * from './udp.js'
 export * from './tcp.js'
 export * from './dhcp.js'
 export * from './frame.js'
+export * from './pcap.js'
