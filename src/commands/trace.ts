@@ -62,10 +62,11 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
     if (flags.from === undefined && flags.frame === undefined && flags['frame-file'] === undefined) this.error('Nothing to trace. Give --from SOURCE --to TARGET, or --frame HEX --at PORT.', {exit: 2})
     if ((flags.frame !== undefined || flags['frame-file'] !== undefined) && flags.at === undefined) this.error('Injected frames need --at PORT (web, web/Second, host/NATSwitch, external:Ethernet).', {exit: 2})
     if (flags.at !== undefined && flags.frame === undefined && flags['frame-file'] === undefined) this.error('--at goes with --frame or --frame-file.', {exit: 2})
-    const {framesFromHex, readFrameFile} = await import('../model/frames.js')
     let frames: Uint8Array[] | null = null
-    if (flags.frame !== undefined) frames = framesFromHex(flags.frame).map((f) => f.bytes)
-    else if (flags['frame-file'] !== undefined) frames = (await readFrameFile(flags['frame-file'])).map((f) => f.bytes)
+    if (flags.frame !== undefined || flags['frame-file'] !== undefined) {
+      const {framesFromHex, readFrameFile} = await import('../model/frames.js')
+      frames = flags.frame !== undefined ? framesFromHex(flags.frame).map((f) => f.bytes) : (await readFrameFile(flags['frame-file']!)).map((f) => f.bytes)
+    }
     const request: TraceRequest = {
       from: flags.from ?? null,
       to: flags.to ?? null,
@@ -79,10 +80,11 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
       at: flags.at ?? null,
       expectation: flags.expect,
     }
-    const {traceLab, writeTracePcap} = await import('../model/trace.js')
-    // The capture is written before the runtime state is saved: a capture that cannot be written saves nothing.
+    const {traceLab} = await import('../model/trace.js')
+    // Loaded only for --pcap. The capture is written before the runtime state is saved: a capture that cannot be written saves nothing.
+    const pcap = flags.pcap === undefined ? null : {file: flags.pcap, ...(await import('../model/trace-pcap.js'))}
     const traced = (t: LabTrace): LabTrace => {
-      if (flags.pcap !== undefined) writeTracePcap(flags.pcap, t)
+      if (pcap !== null) pcap.writeTracePcap(pcap.file, t)
       return t
     }
     let trace: LabTrace

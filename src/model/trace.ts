@@ -2,7 +2,6 @@
 // host/NATSwitch`) resolved to the engine's injection, with the input errors a user can fix (a VM
 // that is off, an adapter not connected, a name that does not exist, with the closest one), then
 // the trace itself on the lab's network and its runtime state (src/engine/trace/run.ts).
-import {traceToPcapng} from '../engine/trace/pcap.js'
 import {buildTraceResult} from '../engine/trace/result.js'
 import type {TraceResult} from '../engine/trace/result.js'
 import type {Expectation, TraceProtocol} from '../engine/trace/expect.js'
@@ -13,7 +12,6 @@ import type {FramePort, TraceInjection, TracePacket, TraceRun, TraceTarget} from
 import {WireError, parseIpv4Address} from '../engine/wire/index.js'
 import type {Ipv4Address} from '../engine/wire/index.js'
 import {HvnetError} from './errors.js'
-import {writeReport} from './report-file.js'
 import {findPhysicalAdapter} from './host.js'
 import {closestName, describeExisting, findByName, notFound, sameName} from './names.js'
 import {adapterKey} from './network-config.js'
@@ -169,9 +167,4 @@ export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest):
 export function traceStateless(lab: Lab, config: NetworkConfig, r: TraceRequest): TraceResult {
   const {run} = traceNetwork(config, null, traceInjectionOf(lab, r))
   return buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
-}
-
-/** `--pcap FILE`: every frame of the trace on every link, in one pcapng. */
-export function writeTracePcap(file: string, trace: LabTrace): void {
-  writeReport(file, traceToPcapng(trace.run), '--pcap')
 }

@@ -94,6 +94,26 @@ import {DNS_PORT, dnsAnswer, parseDnsQuery} from './dns.js'
 import {RoutingTable} from './routes.js'
 import type {Route} from './routes.js'
 
+/** The last frame a stack summarized on reception, a copy, and its summary. */
+let lastReceived: {readonly bytes: Uint8Array; readonly text: string} | null = null
+
+/**
+ * summarizeFrame of a received frame. A flooded frame reaches every stack on the switch as the same
+ * bytes: it is decoded and summarized once, not once per port (a flood to 512 guests).
+ */
+function receivedSummary(frame: Uint8Array): string {
+  const last = lastReceived
+  if (last !== null && last.bytes.length === frame.length) {
+    const b = last.bytes
+    let i = 0
+    while (i < b.length && b[i] === frame[i]) i++
+    if (i === b.length) return last.text
+  }
+  const text = summarizeFrame(decodeFrame(frame))
+  lastReceived = {bytes: frame.slice(), text}
+  return text
+}
+
 export interface ListenPort {
   readonly protocol: 'tcp' | 'udp'
   readonly port: number
@@ -606,7 +626,7 @@ export class IpStack {
 
   input(iface: StackInterface, frame: Uint8Array): void {
     const rec = this.rec
-    if (rec !== null) rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'received', reason: 'received', text: `${this.options.who} receives ${summarizeFrame(decodeFrame(frame))} on ${iface.alias}`, ref: iface.ref, frame})
+    if (rec !== null) rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'received', reason: 'received', text: `${this.options.who} receives ${receivedSummary(frame)} on ${iface.alias}`, ref: iface.ref, frame})
     const eth = EthernetFrame.checked(frame, 0, frame.length)
     if (eth instanceof WireError) return this.malformed(iface, frame, eth)
     if (eth.isTagged) return this.drop('not-for-me', iface, frame, () => `the frame carries an 802.1Q tag (VLAN ${eth.vid}) and ${this.options.who} has no VLAN interface for it, so the OS ignores it`, iface.ref)

@@ -216,6 +216,9 @@ export class VSwitch {
   private readonly byKey = new Map<string, SwitchPort>()
   private external: SwitchPort | null = null
   private mirrorDestinations: SwitchPort[] = []
+  /** Ports with port mirroring Source, counted whether or not a Destination port exists. */
+  private sourcePorts = 0
+  /** `sourcePorts` when some port is a mirroring Destination, else 0: the forwarding path's one test. */
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
   private floodCache = new Map<number, SwitchPort[]>()
@@ -253,8 +256,11 @@ export class VSwitch {
     this.byKey.set(p.key, p)
     if (p.kindCode === KIND_EXTERNAL) this.external = p
     else if (p.macAddress !== 0) this.claimMac(p)
-    this.indexMirroring()
-    this.floodCache = new Map()
+    // Indexed incrementally: building a switch of N ports costs O(N), not O(N²).
+    if (p.mirror === MIRROR_DESTINATION) this.mirrorDestinations.push(p)
+    else if (p.mirror === MIRROR_SOURCE) this.sourcePorts++
+    this.mirrorSources = this.mirrorDestinations.length === 0 ? 0 : this.sourcePorts
+    if (this.floodCache.size > 0) this.floodCache.clear()
     return p
   }
 
@@ -673,7 +679,8 @@ export class VSwitch {
 
   private indexMirroring(): void {
     this.mirrorDestinations = this.portList.filter((q) => q.mirror === MIRROR_DESTINATION)
-    this.mirrorSources = this.mirrorDestinations.length === 0 ? 0 : this.portList.filter((q) => q.mirror === MIRROR_SOURCE).length
+    this.sourcePorts = this.portList.filter((q) => q.mirror === MIRROR_SOURCE).length
+    this.mirrorSources = this.mirrorDestinations.length === 0 ? 0 : this.sourcePorts
   }
 
   private mirrorUnicast(p: SwitchPort, d: SwitchPort, f: Uint8Array, out: Uint8Array | null): void {

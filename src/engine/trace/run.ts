@@ -481,26 +481,40 @@ function ignoredCopy(s: Step): boolean {
 }
 
 export function withoutIgnoredCopies(steps: readonly Step[]): Step[] {
-  const ignored = new Map<string, Step[]>()
+  // By place kind, then place name: no label string is built per step (a flood to 1,024 ports).
+  let ignored: Map<string, Map<string, Step[]>> | null = null
   for (const s of steps) {
     if (!ignoredCopy(s)) continue
-    const label = `${s.place.kind} ${s.place.name}`
-    const list = ignored.get(label)
-    if (list === undefined) ignored.set(label, [s])
+    ignored ??= new Map()
+    let byName = ignored.get(s.place.kind)
+    if (byName === undefined) ignored.set(s.place.kind, (byName = new Map()))
+    const list = byName.get(s.place.name)
+    if (list === undefined) byName.set(s.place.name, [s])
     else list.push(s)
   }
-  if (ignored.size === 0) return [...steps]
-  const copyOf = (label: string, s: Step): boolean => ignored.get(label)?.some((d) => d.timeMs >= s.timeMs && sameBytes(d.frame, s.frame)) ?? false
-  return steps.filter((s) => {
-    if (s.frame.length === 0 || (s.frame[0] & 1) === 0) return true
-    if (s.action === 'received' || ignoredCopy(s)) return !copyOf(`${s.place.kind} ${s.place.name}`, s)
-    if (s.action === 'forwarded' && s.reason === 'broadcast' && s.text.startsWith('copy to ')) {
-      const to = s.text.slice('copy to '.length).split(',')[0]
-      return !copyOf(to, s)
-    }
-    return true
-  })
+  if (ignored === null) return [...steps]
+  const copies = ignored
+  const copyOf = (kind: string, name: string, s: Step): boolean => {
+    const list = copies.get(kind)?.get(name)
+    if (list !== undefined) for (const d of list) if (d.timeMs >= s.timeMs && sameBytes(d.frame, s.frame)) return true
+    return false
+  }
+  const out: Step[] = []
+  for (const s of steps) {
+    if (s.frame.length === 0 || (s.frame[0] & 1) === 0) out.push(s)
+    else if (s.action === 'received' || ignoredCopy(s)) {
+      if (!copyOf(s.place.kind, s.place.name, s)) out.push(s)
+    } else if (s.action === 'forwarded' && s.reason === 'broadcast' && s.text.startsWith(COPY_TO)) {
+      // `copy to vm web/Network Adapter[, tagged VLAN 10]`: the place's kind, a space, its name.
+      const space = s.text.indexOf(' ', COPY_TO.length)
+      const comma = s.text.indexOf(',', space)
+      if (space < 0 || !copyOf(s.text.slice(COPY_TO.length, space), s.text.slice(space + 1, comma < 0 ? undefined : comma), s)) out.push(s)
+    } else out.push(s)
+  }
+  return out
 }
+
+const COPY_TO = 'copy to '
 
 /** The flow of an injected frame, read from its bytes (0.0.0.0 where it has no address). */
 function rawFlow(frame: Uint8Array, from: Place): TraceFlowSpec {

@@ -54,7 +54,8 @@ export function formatMac(mac: Mac): string {
 
 /** Hyper-V trace / Windows form: `00-15-5D-01-02-03`. */
 export function formatMacTrace(mac: Mac): string {
-  return octets(mac).join('-')
+  const h = formatMac(mac)
+  return `${h.slice(0, 2)}-${h.slice(2, 4)}-${h.slice(4, 6)}-${h.slice(6, 8)}-${h.slice(8, 10)}-${h.slice(10, 12)}`
 }
 
 /** Colon form as Linux tools and scapy print it: `00:15:5d:01:02:03`. */
