@@ -20,7 +20,7 @@ import {
 } from './address.js'
 import {HvnetError} from './errors.js'
 import {checkObjectName, findByName, notFound, sameName} from './names.js'
-import {seededMac} from './seed.js'
+import {seededMac} from '../engine/seed.js'
 
 export const VNIC_DESCRIPTION = 'Hyper-V Virtual Ethernet Adapter'
 export const VNIC_LINK_SPEED_BPS = 10_000_000_000

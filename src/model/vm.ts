@@ -9,7 +9,7 @@ import {formatCidr, formatIpv4, inPrefix, networkOf, parseCidr, parseIpv4} from 
 import {HvnetError} from './errors.js'
 import {allocateDynamicMac, parseUserMac} from './host.js'
 import {checkObjectName, findByName, notFound, sameName} from './names.js'
-import {seededGuid} from './seed.js'
+import {seededGuid} from '../engine/seed.js'
 import {type VlanInput, pvlanConflict, vlanSettingFrom} from './vlan.js'
 import {findManagementOsAdapter, findSwitch} from './vswitch.js'
 

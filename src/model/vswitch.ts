@@ -21,7 +21,7 @@ import {
   vnicsOfSwitch,
 } from './host.js'
 import {checkObjectName, findByName, notFound, sameName} from './names.js'
-import {seededGuid, seededInt} from './seed.js'
+import {seededGuid, seededInt} from '../engine/seed.js'
 import {broadcastOf, formatCidr, formatIpv4, parseCidr, prefixesOverlap, prefixMask} from './address.js'
 
 export type SwitchType = 'External' | 'Internal' | 'Private'

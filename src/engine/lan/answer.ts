@@ -11,7 +11,7 @@
 //     -> ICMP port unreachable (RFC 1122 3.2.2.1) or nothing, per profile.
 // The reply is a whole Ethernet frame between the MACs the caller gives.
 import type {DropReason} from '../observe.js'
-import {seededInt} from '../../model/seed.js'
+import {seededInt} from '../seed.js'
 import {
   ETHERTYPE_IPV4,
   ICMP_ECHO_REQUEST,

@@ -8,7 +8,7 @@ import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arpRequest, dhcpDiscover, dnsQuery, echoRequest, ip, tcpSyn, udpDatagram} from '../testing/lan.js'
 import {PhysicalLink} from './link.js'
-import {seededBytes} from '../../model/seed.js'
+import {seededBytes} from '../seed.js'
 
 /** Seeded 32-bit values from the project's own deterministic byte stream. */
 function prng(seed: number): () => number {

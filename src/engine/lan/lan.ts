@@ -18,7 +18,7 @@ import {LATENCY} from '../clock.js'
 import type {Scheduler} from '../clock.js'
 import type {Prefix} from '../config.js'
 import type {DropCounters, DropReason, FrameSink, Place, Recorder, StepAction} from '../observe.js'
-import {seededBytes} from '../../model/seed.js'
+import {seededBytes} from '../seed.js'
 import type {DhcpServer} from '../dhcp/server.js'
 import {
   ARP_OP_REPLY,

@@ -1,5 +1,6 @@
-// Deterministic generated values. A lab's MACs, GUIDs and Default Switch subnet all derive from
-// its seed and a label, so the same store gives the same values on every machine and every run.
+// Deterministic generated values: a lab's MACs, GUIDs and Default Switch subnet (src/model), and the
+// engine's own (a LAN router's MAC, an internet name's address) all derive from the lab's seed and a
+// label, so the same store gives the same values on every machine and every run. Pure: no I/O.
 
 /** 32-bit FNV-1a of a string. */
 function fnv1a(text: string): number {
