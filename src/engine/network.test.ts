@@ -10,7 +10,7 @@ import {dnsAnswerAddress, dnsQuery as dnsQueryMessage} from './ip/dns.js'
 import {resolveA} from './lan/internet.js'
 import {decodeFrame} from './wire/index.js'
 import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
-import {HvnetError} from '../model/errors.js'
+import {EngineInputError} from './errors.js'
 
 const WEB_MAC = 0x0015_5d00_0a01
 const GW = ip('192.168.1.1')
@@ -195,10 +195,10 @@ describe('buildNetwork', () => {
 
   it('names the object of a configuration that cannot run', () => {
     const bad = externalLab(lanAdapter(), [vm('web', {mac: WEB_MAC, switchId: 'sw-gone', address: '192.168.1.50'})])
-    assert.throws(() => buildNetwork(bad, null, {recorder: null}), (e: unknown) => e instanceof HvnetError && e.code === 'store-invalid' && /"Network Adapter" of VM "web".*sw-gone/.test(e.message))
+    assert.throws(() => buildNetwork(bad, null, {recorder: null}), (e: unknown) => e instanceof EngineInputError && e.kind === 'configuration' && /"Network Adapter" of VM "web".*sw-gone/.test(e.message))
     const good = externalLab(lanAdapter(), [])
     const twice = {...good, hostInterfaces: [...good.hostInterfaces, {...good.hostInterfaces[0], alias: 'Ethernet', attachment: {kind: 'physical' as const, adapterName: 'Ethernet'}}]}
-    assert.throws(() => buildNetwork(twice, null, {recorder: null}), (e: unknown) => e instanceof HvnetError && /"Ethernet" uses the physical adapter "Ethernet", which is already bound/.test(e.message))
+    assert.throws(() => buildNetwork(twice, null, {recorder: null}), (e: unknown) => e instanceof EngineInputError && /"Ethernet" uses the physical adapter "Ethernet", which is already bound/.test(e.message))
   })
 
   it('serves the Default Switch scope from the host vNIC', () => {

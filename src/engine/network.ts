@@ -16,7 +16,7 @@
 //
 // Runtime state is gathered from the components (`exportState`) and restored into them at build
 // time; parts whose owner no longer exists are skipped. A configuration that cannot run (an adapter
-// pointing at a missing switch, a DHCP scope without a host vNIC) is an HvnetError naming the object.
+// pointing at a missing switch, a DHCP scope without a host vNIC) is an EngineInputError naming the object.
 import {Scheduler} from './clock.js'
 import type {HostInterfaceConfig, NetworkConfig, SwitchConfig} from './config.js'
 import {DhcpServer} from './dhcp/server.js'
@@ -35,7 +35,7 @@ import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
 import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
 import {VSwitch} from './switch/vswitch.js'
 import type {SwitchPort} from './switch/vswitch.js'
-import {HvnetError} from '../model/errors.js'
+import {EngineInputError} from './errors.js'
 import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
 
 /** A NAT hook that keeps sessions across commands (src/engine/nat's NatCore is one). */
@@ -209,7 +209,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
   }
   const switchOf = (id: string, whose: string): VSwitch => {
     const sw = net.switches.get(id)
-    if (sw === undefined) throw new HvnetError('store-invalid', `${whose} is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
+    if (sw === undefined) throw new EngineInputError('configuration', `${whose} is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
     return sw
   }
 
@@ -226,7 +226,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
   for (const vm of config.vms) {
     for (const a of vm.adapters) {
       const place: Place = {kind: 'vm', name: a.key}
-      if (vm.running && a.macAddress === 0) throw new HvnetError('store-invalid', `The network adapter "${a.name}" of the running VM "${vm.name}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
+      if (vm.running && a.macAddress === 0) throw new EngineInputError('configuration', `The network adapter "${a.name}" of the running VM "${vm.name}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
       const guest = vm.running ? new GuestStack(vm, a, scheduler) : null
       if (guest !== null) {
         guest.stack.rec = rec
@@ -251,7 +251,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
     const sw = switchById.get(scope.switchId)
     const iface = vnicBySwitch.get(scope.switchId)
     if (sw === undefined || iface === undefined) {
-      throw new HvnetError('store-invalid', `A DHCP scope is configured on the virtual switch with ID ${scope.switchId}, which ${sw === undefined ? 'does not exist' : 'has no host vNIC to serve it from'}.`, 'Run `hvnet config reset --force` to start over.')
+      throw new EngineInputError('configuration', `A DHCP scope is configured on the virtual switch with ID ${scope.switchId}, which ${sw === undefined ? 'does not exist' : 'has no host vNIC to serve it from'}.`, 'Run `hvnet config reset --force` to start over.')
     }
     const server = new DhcpServer(
       {
@@ -311,9 +311,9 @@ function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackI
     return
   }
   const link = net.link(at.adapterName)
-  if (link === null) throw new HvnetError('store-invalid', `The host interface "${h.alias}" is the physical adapter "${at.adapterName}", which does not exist.`, 'Run `hvnet host adapter list` to see the adapters, or `hvnet config reset --force` to start over.')
+  if (link === null) throw new EngineInputError('configuration', `The host interface "${h.alias}" is the physical adapter "${at.adapterName}", which does not exist.`, 'Run `hvnet host adapter list` to see the adapters, or `hvnet config reset --force` to start over.')
   if (link.attached) {
-    throw new HvnetError('store-invalid', `The host interface "${h.alias}" uses the physical adapter "${link.name}", which is already bound to a virtual switch or to another host interface.`, 'An adapter bound to an External switch carries the host only through its vEthernet; run `hvnet config reset --force` to start over.')
+    throw new EngineInputError('configuration', `The host interface "${h.alias}" uses the physical adapter "${link.name}", which is already bound to a virtual switch or to another host interface.`, 'An adapter bound to an External switch carries the host only through its vEthernet; run `hvnet config reset --force` to start over.')
   }
   link.attach(iface)
   iface.sink = link

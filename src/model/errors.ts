@@ -1,6 +1,7 @@
 // Every rule or input error hvnet reports. Commands never build their own messages for a rule:
 // they catch HvnetError and render `message` (Hyper-V's own sentence first, where Hyper-V has one)
 // followed by `fix` (what to run instead). `code` is stable and part of the --json contract.
+import {EngineInputError} from '../engine/errors.js'
 
 export type HvnetErrorCode =
   | 'store-corrupt'
@@ -51,4 +52,17 @@ export class HvnetError extends Error {
 /** The CIM cmdlets' not-found sentence (Get-NetNat, Get-NetIPAddress, …) for a filter that matched nothing. */
 export function cimNotFound(cimClass: string, property: string, value: string): string {
   return `No ${cimClass} objects found with property '${property}' equal to '${value}'. Verify the value of the property and retry.`
+}
+
+/**
+ * Runs engine work; an input the engine cannot run (EngineInputError) becomes the HvnetError the
+ * CLI contract names: `store-invalid` for a configuration, `invalid-value` for an injection.
+ */
+export function engineWork<T>(work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    if (error instanceof EngineInputError) throw new HvnetError(error.kind === 'configuration' ? 'store-invalid' : 'invalid-value', error.message, error.fix)
+    throw error
+  }
 }

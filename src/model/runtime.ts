@@ -18,7 +18,7 @@ import type {DhcpClient, DhcpClientState} from '../engine/ip/dhcp-client.js'
 import type {DhcpServer} from '../engine/dhcp/server.js'
 import type {IpStack} from '../engine/ip/stack.js'
 import {formatIpv4, formatMac} from '../engine/wire/index.js'
-import {HvnetError} from './errors.js'
+import {HvnetError, engineWork} from './errors.js'
 import {networkConfigOf} from './network-config.js'
 import {corruptRuntime, readRuntime, runtimePathOf, transactRuntime} from './runtime-store.js'
 import type {RuntimeDocument} from './runtime-store.js'
@@ -91,13 +91,13 @@ export function openNetwork(lab: Lab, doc: RuntimeDocument | null, file: string,
   const saved = runtimeStateOf(doc, file)
   try {
     const state = saved?.basis === undefined ? saved : invalidatedSince(saved, saved.basis, config)
-    return buildNetwork(config, state, options)
+    return engineWork(() => buildNetwork(config, state, options))
   } catch (error) {
     // Each component checks its part of the saved state as it takes it (a TypeError or a
     // RangeError naming the entry). Whether the state or the configuration is at fault: the same
     // configuration without the state.
     if (saved === null || !(error instanceof TypeError || error instanceof RangeError)) throw error
-    buildNetwork(config, null, {recorder: null})
+    engineWork(() => buildNetwork(config, null, {recorder: null}))
     throw doesNotHold(file, error)
   }
 }

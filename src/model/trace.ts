@@ -11,7 +11,7 @@ import type {NetworkConfig} from '../engine/config.js'
 import type {FramePort, TraceInjection, TracePacket, TraceRun, TraceTarget} from '../engine/trace/run.js'
 import {WireError, parseIpv4Address} from '../engine/wire/index.js'
 import type {Ipv4Address} from '../engine/wire/index.js'
-import {HvnetError} from './errors.js'
+import {HvnetError, engineWork} from './errors.js'
 import {findPhysicalAdapter} from './host.js'
 import {closestName, describeExisting, findByName, notFound, sameName} from './names.js'
 import {adapterKey} from './network-config.js'
@@ -155,7 +155,7 @@ export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest):
   const injection = traceInjectionOf(lab, r)
   const gate = new GatedRecorder(new TraceRecorder())
   const network = openNetwork(lab, saved?.doc ?? null, saved?.file ?? '', {recorder: gate, boot: () => false})
-  const run = runTrace(network, gate, injection)
+  const run = engineWork(() => runTrace(network, gate, injection))
   const result = buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
   return {result, run, runtime: runtimeDocumentOf(network)}
 }
@@ -165,6 +165,6 @@ export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest):
  * many times: `check`, `reach`): a network of its own, from empty state, nothing saved.
  */
 export function traceStateless(lab: Lab, config: NetworkConfig, r: TraceRequest): TraceResult {
-  const {run} = traceNetwork(config, null, traceInjectionOf(lab, r))
+  const {run} = engineWork(() => traceNetwork(config, null, traceInjectionOf(lab, r)))
   return buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
 }

@@ -42,7 +42,7 @@ import type {RuntimeState} from '../runtime.js'
 import {cidrContains, decodeFrame, encodeFrame, formatIpv4, formatMacTrace} from '../wire/index.js'
 import type {DecodedFrame, FrameLayer, Ipv4Address, Mac} from '../wire/index.js'
 import {TCP_SYN} from '../wire/tcp.js'
-import {HvnetError} from '../../model/errors.js'
+import {EngineInputError} from '../errors.js'
 import type {TraceProtocol} from './expect.js'
 import {TraceRecorder} from './recorder.js'
 import {sameBytes} from './result.js'
@@ -120,8 +120,8 @@ export function runTrace(net: Network, gate: GatedRecorder, injection: TraceInje
   return new Driver(net, gate).run(injection)
 }
 
-function input(message: string, fix: string): HvnetError {
-  return new HvnetError('invalid-value', message, fix)
+function input(message: string, fix: string): EngineInputError {
+  return new EngineInputError('injection', message, fix)
 }
 
 class Driver {
