@@ -62,6 +62,7 @@ export type DropReason =
   | 'adapter-down'
   | 'guest-firewall'
   | 'closed-port'
+  | 'tcp-unexpected'
   | 'nat-no-mapping'
   | 'nat-filtered'
   | 'nat-port-exhausted'
@@ -73,7 +74,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'router-guard', 'acl-deny', 'extended-acl-deny', 'vlan-mismatch', 'vlan-tagged-on-access',
   'vlan-not-allowed', 'pvlan-isolated', 'pvlan-community', 'unknown-unicast', 'same-port', 'not-for-me',
   'no-route', 'host-forwarding-disabled', 'arp-unresolved', 'ttl-exceeded', 'port-security',
-  'wifi-unassociated-mac', 'adapter-down', 'guest-firewall', 'closed-port', 'nat-no-mapping',
+  'wifi-unassociated-mac', 'adapter-down', 'guest-firewall', 'closed-port', 'tcp-unexpected', 'nat-no-mapping',
   'nat-filtered', 'nat-port-exhausted', 'nat-hairpin-from-host', 'no-answer',
 ]
 

@@ -132,6 +132,7 @@ export const DROP_EXPLAIN: Readonly<Record<DropReason, string>> = {
   'adapter-down': 'The physical adapter is disabled or disconnected: nothing leaves or arrives through it.',
   'guest-firewall': 'A Windows guest with its firewall on drops inbound ICMP echo by default: "my VMs can\'t ping each other" is often this, not the network.',
   'closed-port': 'Nothing listens on that port in the guest: TCP answers RST, UDP answers ICMP port unreachable.',
+  'tcp-unexpected': 'A TCP segment that does not fit its connection\'s state (an ACK before the handshake, data on a closing connection) is ignored, as a TCP stack does.',
   'nat-no-mapping': 'Unsolicited inbound traffic reaches a VM behind WinNAT only through a static mapping (Add-NetNatStaticMapping).',
   'nat-filtered': 'Address-dependent filtering (WinNAT\'s default): a session accepts answers only from the address the VM contacted.',
   'nat-port-exhausted': 'WinNAT has no free external port left for a new session in its range.',

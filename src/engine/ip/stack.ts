@@ -1011,7 +1011,7 @@ export class IpStack {
           this.tcpData(c, flags, seq, dataLen, iface, frame)
           return
       }
-      step('dropped', 'tcp-unexpected', `a ${formatTcpFlags(flags)} segment that does not fit the connection's state (${c.state}) is ignored`)
+      this.drop('tcp-unexpected', iface, frame, () => `a ${formatTcpFlags(flags)} segment that does not fit the connection's state (${c.state}) is ignored`, null)
       return
     }
     if (flags & TCP_RST) {
