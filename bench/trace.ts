@@ -102,3 +102,6 @@ export async function run(print: (line: string) => void): Promise<void> {
   print(`    2-VM lab                       ${ms.toFixed(2)} ms`)
   print(`    1,024-VM lab                   ${mg.toFixed(2)} ms   ratio ${(mg / ms).toFixed(2)}x   (target within 1.2x)`)
 }
+
+// `node dist/bench/trace.js` runs this module alone.
+if (import.meta.url === `file://${process.argv[1]}`) await run((line) => console.log(line))

@@ -95,7 +95,7 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
       const {transactRuntime} = await import('../model/runtime-store.js')
       trace = (await transactRuntime(await this.labFile(), (lab, doc, file) => {
         const t = traced(traceLab(lab, {doc, file}, request))
-        return {result: t, runtime: t.runtime}
+        return {result: t, runtime: t.runtime()}
       })).result
     }
     const {result} = trace

@@ -7,6 +7,7 @@ import {checkRuntimeState, invalidatedBy} from './runtime.js'
 import {Collector, arp, arpRequest, echoRequest, eth, expectFrame, icmp, ip, ipv4} from './testing/lan.js'
 import {natConfig} from './testing/nat.js'
 import {dnsAnswerAddress, dnsQuery as dnsQueryMessage} from './ip/dns.js'
+import {ARP_TRIES} from './ip/arp-cache.js'
 import {resolveA} from './lan/internet.js'
 import {decodeFrame} from './wire/index.js'
 import {WIFI_MAC, ETH_MAC, events, externalLab, lanAdapter, portFeatures, vm} from './testing/network.js'
@@ -153,6 +154,41 @@ describe('buildNetwork', () => {
     net.host.ping(ip('1.1.1.1'))
     net.scheduler.run()
     assert.equal(replies(evs).length, 1)
+  })
+
+  it('a flooded ARP request a guest ignores outright is counted, not recorded; a guest that knows the sender takes it', () => {
+    const config: NetworkConfig = {
+      seed: 1,
+      switches: [{id: 'sw-int', name: 'Lab', switchType: 'Private', netAdapterName: null, isDefaultSwitch: false}],
+      vms: [vm('a', {mac: WEB_MAC, switchId: 'sw-int', address: '10.0.0.1'}), vm('b', {mac: WEB_MAC + 1, switchId: 'sw-int', address: '10.0.0.2'}), vm('c', {mac: WEB_MAC + 2, switchId: 'sw-int', address: '10.0.0.3'})],
+      hostInterfaces: [],
+      physicalAdapters: [],
+      nats: [],
+      dhcpScopes: [],
+    }
+    const log = new StepLog()
+    const net = buildNetwork(config, null, {recorder: log})
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => net.guest(`${n}/Network Adapter`)!)
+    const atC = (): string[] => log.steps.filter((s) => s.place.name === 'c/Network Adapter' || s.text.startsWith('copy to vm c/')).map((s) => `${s.action} ${s.reason}`)
+    const evs = events(a.stack)
+    a.stack.ping(ip('10.0.0.2'))
+    net.scheduler.run()
+    assert.equal(replies(evs).length, 1)
+    assert.equal(log.steps.find((s) => s.action === 'flooded')!.text, 'destination broadcast → every other port in VID 0 (no VLAN): 2 ports')
+    assert.deepEqual(atC(), [], 'c ignores the request for 10.0.0.2 from a sender it does not know: no copy recorded')
+    assert.equal(c.stack.drops.get('not-for-me'), 1, 'and counted as if it had received it')
+    assert.ok(log.steps.some((s) => s.text.startsWith('copy to vm b/')), 'b, whose address is asked for, gets its copy')
+    // c learns a (it pings a); a's next request for another address refreshes c's entry: c takes the copy.
+    c.stack.ping(ip('10.0.0.1'))
+    net.scheduler.run()
+    log.steps.length = 0
+    a.stack.ping(ip('10.0.0.9'))
+    net.scheduler.run()
+    // ARP tries ARP_TRIES times for 10.0.0.9; c takes every copy, and so does b (it learned a when it answered).
+    assert.deepEqual(atC(), Array.from({length: ARP_TRIES}, () => ['forwarded broadcast', 'received received', 'dropped not-for-me']).flat())
+    assert.equal(c.stack.drops.get('not-for-me'), 1 + ARP_TRIES)
+    // b: c's request for a (c unknown to b: ignored outright), then a's ARP_TRIES requests.
+    assert.equal(b.stack.drops.get('not-for-me'), 1 + ARP_TRIES)
   })
 
   it('a DHCP VM on the Default Switch reaches 8.8.8.8 through the ICS NAT and the wired LAN', () => {

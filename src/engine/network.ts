@@ -207,9 +207,10 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
     switchById.set(s.id, s)
     net.switches.set(s.id, new VSwitch(s, scheduler, rec))
   }
-  const switchOf = (id: string, whose: string): VSwitch => {
+  // `whose` is built only for the error (a lab of 1,024 VMs would build 1,024 sentences).
+  const switchOf = (id: string, whose: () => string): VSwitch => {
     const sw = net.switches.get(id)
-    if (sw === undefined) throw new EngineInputError('configuration', `${whose} is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
+    if (sw === undefined) throw new EngineInputError('configuration', `${whose()} is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
     return sw
   }
 
@@ -217,7 +218,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
     const link = new PhysicalLink({adapter: a, seed: config.seed, scheduler, recorder: rec})
     net.links.set(a.name.toLowerCase(), link)
     if (a.boundSwitchId !== null) {
-      const sw = switchOf(a.boundSwitchId, `The physical adapter "${a.name}"`)
+      const sw = switchOf(a.boundSwitchId, () => `The physical adapter "${a.name}"`)
       const port = sw.addPort({key: `external (${a.name})`, kind: 'external', macAddress: 0, place: link.place, sink: link})
       link.attach(port)
     }
@@ -233,7 +234,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
         net.guests.set(a.key, guest)
       }
       if (a.switchId === null) continue
-      const sw = switchOf(a.switchId, `The network adapter "${a.name}" of VM "${vm.name}"`)
+      const sw = switchOf(a.switchId, () => `The network adapter "${a.name}" of VM "${vm.name}"`)
       const port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place, sink: guest ?? VM_OFF, state: vm.running ? 'up' : 'vm-off'})
       net.vmPorts.set(a.key, port)
       if (guest !== null) guest.iface.sink = port
@@ -302,10 +303,10 @@ function uplinkOf(net: Network, h: HostInterfaceConfig): PhysicalLink | null {
 }
 
 
-function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackInterface, switchOf: (id: string, whose: string) => VSwitch): void {
+function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackInterface, switchOf: (id: string, whose: () => string) => VSwitch): void {
   const at = h.attachment
   if (at.kind === 'vnic') {
-    const port = switchOf(at.switchId, `The host adapter "${h.alias}"`)
+    const port = switchOf(at.switchId, () => `The host adapter "${h.alias}"`)
       .addPort({key: h.alias, kind: 'host', macAddress: h.macAddress, features: at.features, place: iface.place, sink: iface})
     iface.sink = port
     return

@@ -153,4 +153,12 @@ export type Lookup<T> = {readonly kind: 'found'; readonly value: T} | {readonly 
  */
 export interface FrameSink {
   receive(frame: Uint8Array): void
+  /**
+   * Optional, for a flooded untagged copy: when this endpoint would ignore `frame` outright, with
+   * no answer and nothing learned (a broadcast ARP request for another address from a sender it
+   * does not know), it counts the drop as `receive` would and returns true; the switch then records
+   * no copy for it. A trace never shows such a copy (its flood step counts every port), so a flood
+   * costs work per port that takes it, not per port of the switch.
+   */
+  discardsFlooded?(frame: Uint8Array): boolean
 }

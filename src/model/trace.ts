@@ -43,8 +43,11 @@ export interface LabTrace {
   readonly result: TraceResult
   /** The engine's run: the flow and every step (for --pcap). */
   readonly run: TraceRun
-  /** The runtime state after the trace, to save (unless --stateless). */
-  readonly runtime: RuntimeDocument
+  /**
+   * The runtime state after the trace, to save (unless --stateless); computed when asked, so a
+   * stateless trace never pays for it (the basis names every VM adapter of the lab).
+   */
+  runtime(): RuntimeDocument
 }
 
 const EXTERNAL = 'external:'
@@ -157,7 +160,7 @@ export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest):
   const network = openNetwork(lab, saved?.doc ?? null, saved?.file ?? '', {recorder: gate, boot: () => false})
   const run = engineWork(() => runTrace(network, gate, injection))
   const result = buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
-  return {result, run, runtime: runtimeDocumentOf(network)}
+  return {result, run, runtime: () => runtimeDocumentOf(network)}
 }
 
 /**

@@ -87,6 +87,10 @@ export class GuestStack {
     this.iface.receive(frame)
   }
 
+  discardsFlooded(frame: Uint8Array): boolean {
+    return this.iface.discardsFlooded(frame)
+  }
+
   on(listener: StackListener): () => void {
     return this.stack.on(listener)
   }

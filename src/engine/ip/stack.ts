@@ -253,6 +253,10 @@ export class StackInterface implements FrameSink {
     this.stack.input(this, frame)
   }
 
+  discardsFlooded(frame: Uint8Array): boolean {
+    return this.stack.discardsFlooded(this, frame)
+  }
+
   /** The first address, or 0 when the interface has none. */
   get primary(): Ipv4Address {
     return this.addresses.length > 0 ? this.addresses[0].address : 0
@@ -638,6 +642,25 @@ export class IpStack {
     if (type === ETHERTYPE_ARP) return this.arpInput(iface, frame, eth.payloadOffset)
     if (type === ETHERTYPE_IPV4) return this.ipInput(iface, frame, eth.payloadOffset)
     this.drop('not-for-me', iface, frame, () => `${this.options.who} has no protocol for EtherType 0x${type.toString(16).padStart(4, '0')} and ignores the frame`, iface.ref)
+  }
+
+  /**
+   * FrameSink.discardsFlooded: a well-formed untagged broadcast ARP request for an address not on
+   * `iface`, from a sender not in its ARP cache, is what `input` drops `not-for-me` with nothing
+   * learned and no answer: counted the same, nothing recorded. Anything else: false (`input` runs).
+   */
+  discardsFlooded(iface: StackInterface, frame: Uint8Array): boolean {
+    const eth = EthernetFrame.checked(frame, 0, frame.length)
+    if (eth instanceof WireError || eth.isTagged || eth.dst !== MAC_BROADCAST || eth.etherType !== ETHERTYPE_ARP) return false
+    const off = eth.payloadOffset
+    const a = ArpPacket.checked(frame, off, frame.length - off)
+    if (a instanceof WireError || a.op !== ARP_OP_REQUEST) return false
+    const targetIp = a.targetIp
+    if (targetIp !== 0 && iface.hasAddress(targetIp)) return false
+    const senderIp = a.senderIp
+    if (senderIp !== 0 && a.senderMac !== iface.mac && iface.arp.has(senderIp, this.scheduler.now)) return false
+    this.drops.count('not-for-me')
+    return true
   }
 
   private arpInput(iface: StackInterface, frame: Uint8Array, off: number): void {

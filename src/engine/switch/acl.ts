@@ -218,6 +218,7 @@ export class AclList {
 }
 
 export function compileAclList(acls: readonly PortAcl[], direction: 'inbound' | 'outbound'): AclList | null {
+  if (acls.length === 0) return null
   const entries: CompiledAcl[] = []
   acls.forEach((a, i) => {
     if (a.direction === direction) entries.push(compileAcl(a, i))
@@ -309,6 +310,7 @@ export class ExtendedAclList {
 }
 
 export function compileExtendedAclList(acls: readonly ExtendedAcl[], direction: 'inbound' | 'outbound'): ExtendedAclList | null {
+  if (acls.length === 0) return null
   const es = acls.filter((a) => a.direction === direction).map(compileExtendedAcl)
   return es.length === 0 ? null : new ExtendedAclList(es)
 }

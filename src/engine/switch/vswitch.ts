@@ -619,8 +619,11 @@ export class VSwitch {
       let out: Uint8Array
       if (mode === EGRESS_UNTAGGED) out = untagged ??= untaggedOf(f, tagged)
       else out = tagged2 ??= taggedOf(f, tagged, vid)
-      if (rec !== null) this.recordEgress(m, f, out, vid, 'broadcast', `copy to ${m.label}`)
-      m.sink.receive(out)
+      // An untagged copy the endpoint ignores outright (FrameSink.discardsFlooded): no copy step.
+      if (tagged || mode !== EGRESS_UNTAGGED || m.sink.discardsFlooded === undefined || !m.sink.discardsFlooded(out)) {
+        if (rec !== null) this.recordEgress(m, f, out, vid, 'broadcast', `copy to ${m.label}`)
+        m.sink.receive(out)
+      }
       if (m.mirror === MIRROR_SOURCE && mirrorFrom === null) {
         mirrorFrame = out
         mirrorFrom = m

@@ -19,10 +19,27 @@ describe('TraceRecorder', () => {
     changes[0] = {field: 'udp.srcPort', before: '1', after: '2'}
     assert.equal(rec.steps.length, 2)
     assert.equal(rec.steps[0].frame[0], 0x00)
-    assert.notEqual(rec.steps[0].frame, rec.steps[1].frame)
+    assert.equal(rec.steps[1].frame[0], 0x00)
+    assert.notEqual(rec.steps[0].frame, frame, 'a copy, never the engine\'s buffer')
+    assert.equal(rec.steps[1].frame, rec.steps[0].frame, 'consecutive steps about the same bytes share one copy')
     assert.deepEqual(rec.steps[1].changes, [{field: 'ipv4.src', before: '192.168.0.10', after: '10.0.0.23'}])
     rec.clear()
     assert.equal(rec.steps.length, 0)
+  })
+
+  test('copies a frame again once its bytes differ from the last copy', () => {
+    const rec = new TraceRecorder()
+    const frame = frames.echo('echo-request', '00-15-5D-00-17-10', '00-15-5D-00-6A-01', '192.168.0.10', '8.8.8.8', 64, 1)
+    rec.step({timeMs: 0, place: PLACES.web, action: 'transmitted', reason: 'guest-send', text: 'x', ref: null, frame})
+    frame[0] = 0xee // the engine reuses its buffer for the next frame
+    rec.step({timeMs: 1, place: PLACES.web, action: 'transmitted', reason: 'guest-send', text: 'y', ref: null, frame})
+    assert.notEqual(rec.steps[1].frame, rec.steps[0].frame)
+    assert.equal(rec.steps[0].frame[0], 0x00)
+    assert.equal(rec.steps[1].frame[0], 0xee)
+    rec.clear()
+    rec.step({timeMs: 2, place: PLACES.web, action: 'transmitted', reason: 'guest-send', text: 'z', ref: null, frame})
+    frame[0] = 0x00
+    assert.equal(rec.steps[0].frame[0], 0xee, 'after clear() a step gets a copy of its own')
   })
 
   test('stops keeping steps at its limit and counts the rest (a loop guard)', () => {

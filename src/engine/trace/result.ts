@@ -142,6 +142,7 @@ function samePlace(a: Place, b: Place): boolean {
 
 /** Byte-for-byte equality (a hop is one frame at one place). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
