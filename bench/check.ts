@@ -68,3 +68,6 @@ export async function run(print: (line: string) => void): Promise<void> {
   print(`reach, 64 running VMs + host + internet (${matrix.cells.length} cells): ${reachMs.toFixed(0)} ms in process (${((reachMs * 1000) / matrix.cells.length).toFixed(0)} µs a cell), ${reachCold.toFixed(0)} ms through the binary (median of ${RUNS}, cold process)`)
   fs.rmSync(dir, {force: true, recursive: true})
 }
+
+// `node dist/bench/check.js` runs this module alone.
+if (import.meta.url === `file://${process.argv[1]}`) await run((line) => console.log(line))
