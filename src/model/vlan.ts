@@ -163,6 +163,22 @@ export function vlanListText(setting: VlanSetting): string {
 }
 
 /**
+ * One row of Get-VMNetworkAdapterVlan (`--json` of vm get-vlan, vm set-vlan, host vnic set-vlan):
+ * the port's owner (`vmName` null for a host vNIC), its Mode and VlanList columns, and the setting.
+ */
+export interface VlanView {
+  mode: string
+  vlanList: string
+  vlanSetting: VlanSetting
+  vmName: string | null
+  vmNetworkAdapterName: string
+}
+
+export function vlanViewOf(vmName: string | null, adapterName: string, setting: VlanSetting): VlanView {
+  return {mode: vlanModeName(setting), vlanList: vlanListText(setting), vlanSetting: setting, vmName, vmNetworkAdapterName: adapterName}
+}
+
+/**
  * PVLAN consistency on one switch (BPA "PVLAN configuration on a virtual switch must be
  * consistent"): under one primary VLAN a secondary VLAN is either isolated or community, never
  * both, and there is at most one isolated secondary VLAN. Returns the problem, if any.

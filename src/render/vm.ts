@@ -1,4 +1,5 @@
 import type {ExtendedAcl, PortAcl, VlanSetting} from '../model/schema.js'
+import type {VlanView} from '../model/vlan.js'
 import type {AdapterView, VmView} from '../model/vm.js'
 
 import {aclAddressText, formatPortRange, formatProtocol} from '../model/acl.js'
@@ -81,16 +82,9 @@ export async function renderVm(m: VmView): Promise<string> {
   return m.networkAdapters.length === 0 ? list : `${list}\n\n${await renderAdapterTable(m.networkAdapters)}`
 }
 
-export interface VlanRow {
-  vmName: string
-  vmNetworkAdapterName: string
-  mode: string
-  vlanList: string
-}
-
-export function renderVlanTable(rows: readonly VlanRow[]): Promise<string> {
-  return renderTable<VlanRow>([
-    {header: 'VMName', value: (r) => r.vmName},
+export function renderVlanTable(rows: readonly VlanView[]): Promise<string> {
+  return renderTable<VlanView>([
+    {header: 'VMName', value: (r) => r.vmName ?? ''},
     {header: 'VMNetworkAdapterName', value: (r) => r.vmNetworkAdapterName},
     {header: 'Mode', value: (r) => r.mode},
     {header: 'VlanList', value: (r) => r.vlanList},

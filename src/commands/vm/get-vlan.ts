@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
 import {selectAdapters} from '../../model/vm.js'
-import {vlanListText, vlanModeName} from '../../model/vlan.js'
+import {vlanViewOf} from '../../model/vlan.js'
 import {renderVlanTable} from '../../render/vm.js'
 
 export default class VmGetVlan extends HvnetCommand {
@@ -25,13 +25,7 @@ export default class VmGetVlan extends HvnetCommand {
   async run() {
     const {args, flags} = await this.parse(VmGetVlan)
     const {lab} = await this.loadLab()
-    const rows = selectAdapters(lab, args.vm, flags.name).map(({adapter, vm}) => ({
-      mode: vlanModeName(adapter.vlanSetting),
-      vlanList: vlanListText(adapter.vlanSetting),
-      vlanSetting: adapter.vlanSetting,
-      vmName: vm.name,
-      vmNetworkAdapterName: adapter.name,
-    }))
+    const rows = selectAdapters(lab, args.vm, flags.name).map(({adapter, vm}) => vlanViewOf(vm.name, adapter.name, adapter.vlanSetting))
     if (!this.jsonEnabled()) this.log(await renderVlanTable(rows))
     return rows
   }

@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {HvnetCommand} from '../../cli/base-command.js'
 import {nicName, vlanFlags, vlanInput} from '../../cli/flags.js'
 import {findVmAdapter, setVlan} from '../../model/vm.js'
-import {vlanListText, vlanModeName} from '../../model/vlan.js'
+import {vlanViewOf} from '../../model/vlan.js'
 import {renderVlanTable} from '../../render/vm.js'
 
 export default class VmSetVlan extends HvnetCommand {
@@ -30,7 +30,7 @@ The modes are mutually exclusive: --untagged; --access --vlan-id N (the VM's fra
     const {result: row} = await this.change((lab) => {
       const adapter = setVlan(lab, args.vm, flags.name, vlanInput(flags))
       const {vm} = findVmAdapter(lab, args.vm, flags.name)
-      return {mode: vlanModeName(adapter.vlanSetting), vlanList: vlanListText(adapter.vlanSetting), vlanSetting: adapter.vlanSetting, vmName: vm.name, vmNetworkAdapterName: adapter.name}
+      return vlanViewOf(vm.name, adapter.name, adapter.vlanSetting)
     })
     if (!this.jsonEnabled()) this.log(await renderVlanTable([row]))
     return row

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {HvnetCommand} from '../../../cli/base-command.js'
 import {vlanFlags, vlanInput} from '../../../cli/flags.js'
 import {setManagementOsVlan} from '../../../model/vm.js'
-import {vlanListText, vlanModeName} from '../../../model/vlan.js'
+import {vlanViewOf} from '../../../model/vlan.js'
 import {renderVlanTable} from '../../../render/vm.js'
 
 export default class HostVnicSetVlan extends HvnetCommand {
@@ -26,9 +26,9 @@ The same modes and rules as \`vm set-vlan\`: the host's traffic through "vEthern
     const {flags} = await this.parse(HostVnicSetVlan)
     const {result: row} = await this.change((lab) => {
       const vnic = setManagementOsVlan(lab, flags.name, vlanInput(flags))
-      return {mode: vlanModeName(vnic.vlanSetting), vlanList: vlanListText(vnic.vlanSetting), vlanSetting: vnic.vlanSetting, vmName: null, vmNetworkAdapterName: vnic.name}
+      return vlanViewOf(null, vnic.name, vnic.vlanSetting)
     })
-    if (!this.jsonEnabled()) this.log(await renderVlanTable([{...row, vmName: ''}]))
+    if (!this.jsonEnabled()) this.log(await renderVlanTable([row]))
     return row
   }
 }
