@@ -562,6 +562,26 @@ export function listAdapters(lab: Lab, vmName: string | undefined, all: boolean)
   return rows
 }
 
+/**
+ * An ACL entry as vm list-acls and vm add-acl/add-extended-acl show it: its owner and its index
+ * among its adapter's entries of that kind (`acl[index]` / `extendedAcl[index]` in traces).
+ */
+export type AclView<T extends ExtendedAcl | PortAcl> = T & {index: number; vmName: string; vmNetworkAdapterName: string}
+
+function aclViews<T extends ExtendedAcl | PortAcl>(vm: VM, adapter: VMNetworkAdapter, all: readonly T[], entries: readonly T[]): AclView<T>[] {
+  return entries.map((entry) => ({...entry, index: all.indexOf(entry), vmName: vm.name, vmNetworkAdapterName: adapter.name}))
+}
+
+/** The adapter's port ACL entries (or the given ones of them) as listed. */
+export function portAclViews(vm: VM, adapter: VMNetworkAdapter, entries: readonly PortAcl[] = adapter.acls): AclView<PortAcl>[] {
+  return aclViews(vm, adapter, adapter.acls, entries)
+}
+
+/** The adapter's extended ACL entries (or the given ones of them) as listed. */
+export function extendedAclViews(vm: VM, adapter: VMNetworkAdapter, entries: readonly ExtendedAcl[] = adapter.extendedAcls): AclView<ExtendedAcl>[] {
+  return aclViews(vm, adapter, adapter.extendedAcls, entries)
+}
+
 /** Adapters selected by VM and optional adapter name (Get-VMNetworkAdapterVlan, -Acl). */
 export function selectAdapters(lab: Lab, vmName: string | undefined, adapterName: string | undefined): {vm: VM; adapter: VMNetworkAdapter}[] {
   if (vmName === undefined) {

@@ -1,6 +1,6 @@
 import type {ExtendedAcl, PortAcl, VlanSetting} from '../model/schema.js'
 import type {VlanView} from '../model/vlan.js'
-import type {AdapterView, VmView} from '../model/vm.js'
+import type {AclView, AdapterView, VmView} from '../model/vm.js'
 
 import {aclAddressText, formatPortRange, formatProtocol} from '../model/acl.js'
 import {vlanListText, vlanModeName} from '../model/vlan.js'
@@ -91,15 +91,8 @@ export function renderVlanTable(rows: readonly VlanView[]): Promise<string> {
   ], rows)
 }
 
-export interface AclRow extends Record<string, unknown> {
-  /** The entry's position among its adapter's entries: `acl[index]` / `extendedAcl[index]` in traces. */
-  index: number
-  vmName: string
-  vmNetworkAdapterName: string
-}
-
-export function renderAclTable(rows: readonly (PortAcl & AclRow)[]): Promise<string> {
-  return renderTable<PortAcl & AclRow>([
+export function renderAclTable(rows: readonly AclView<PortAcl>[]): Promise<string> {
+  return renderTable<AclView<PortAcl>>([
     {header: 'VMName', value: (r) => r.vmName},
     {header: 'VMNetworkAdapterName', value: (r) => r.vmNetworkAdapterName},
     {header: 'Direction', value: (r) => r.direction},
@@ -110,9 +103,9 @@ export function renderAclTable(rows: readonly (PortAcl & AclRow)[]): Promise<str
   ], rows)
 }
 
-export function renderExtendedAclTable(rows: readonly (ExtendedAcl & AclRow)[]): Promise<string> {
+export function renderExtendedAclTable(rows: readonly AclView<ExtendedAcl>[]): Promise<string> {
   const any = (prefix: string) => (prefix === '0.0.0.0/0' ? 'ANY' : prefix)
-  return renderTable<ExtendedAcl & AclRow>([
+  return renderTable<AclView<ExtendedAcl>>([
     {header: 'VMName', value: (r) => r.vmName},
     {header: 'VMNetworkAdapterName', value: (r) => r.vmNetworkAdapterName},
     {header: 'Direction', value: (r) => r.direction},

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
 import {aclFlags, nicName} from '../../cli/flags.js'
-import {addAcl, findVmAdapter} from '../../model/vm.js'
+import {addAcl, findVmAdapter, portAclViews} from '../../model/vm.js'
 import {renderAclTable} from '../../render/vm.js'
 
 export default class VmAddAcl extends HvnetCommand {
@@ -28,7 +28,7 @@ One entry holds one address: --remote-ip or --local-ip (a.b.c.d, a prefix, or AN
     const {result: rows} = await this.change((lab) => {
       const entries = addAcl(lab, args.vm, flags.name, {action: flags.action, direction: flags.direction, localIp: flags['local-ip'], localMac: flags['local-mac'], remoteIp: flags['remote-ip'], remoteMac: flags['remote-mac']})
       const {adapter, vm} = findVmAdapter(lab, args.vm, flags.name)
-      return entries.map((e) => ({...e, index: adapter.acls.indexOf(e), vmName: vm.name, vmNetworkAdapterName: adapter.name}))
+      return portAclViews(vm, adapter, entries)
     })
     if (!this.jsonEnabled()) this.log(await renderAclTable(rows))
     return rows

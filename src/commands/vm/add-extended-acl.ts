@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
 import {nicName} from '../../cli/flags.js'
-import {addExtendedAcl, findVmAdapter} from '../../model/vm.js'
+import {addExtendedAcl, extendedAclViews, findVmAdapter} from '../../model/vm.js'
 import {renderExtendedAclTable} from '../../render/vm.js'
 
 export default class VmAddExtendedAcl extends HvnetCommand {
@@ -50,7 +50,7 @@ Entries of one direction apply highest --weight first, and the first that matche
         weight: flags.weight,
       })
       const {adapter, vm} = findVmAdapter(lab, args.vm, flags.name)
-      return {...entry, index: adapter.extendedAcls.indexOf(entry), vmName: vm.name, vmNetworkAdapterName: adapter.name}
+      return extendedAclViews(vm, adapter, [entry])[0]!
     })
     if (!this.jsonEnabled()) this.log(await renderExtendedAclTable([row]))
     return row

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
-import {selectAdapters} from '../../model/vm.js'
+import {extendedAclViews, portAclViews, selectAdapters} from '../../model/vm.js'
 import {renderAclTable, renderExtendedAclTable} from '../../render/vm.js'
 
 export default class VmListAcls extends HvnetCommand {
@@ -27,11 +27,11 @@ export default class VmListAcls extends HvnetCommand {
     const {lab} = await this.loadLab()
     const selected = selectAdapters(lab, args.vm, flags.name)
     if (flags.extended) {
-      const rows = selected.flatMap(({adapter, vm}) => adapter.extendedAcls.map((e, index) => ({...e, index, vmName: vm.name, vmNetworkAdapterName: adapter.name})))
+      const rows = selected.flatMap(({adapter, vm}) => extendedAclViews(vm, adapter))
       if (!this.jsonEnabled()) this.log(await renderExtendedAclTable(rows))
       return rows
     }
-    const rows = selected.flatMap(({adapter, vm}) => adapter.acls.map((e, index) => ({...e, index, vmName: vm.name, vmNetworkAdapterName: adapter.name})))
+    const rows = selected.flatMap(({adapter, vm}) => portAclViews(vm, adapter))
     if (!this.jsonEnabled()) this.log(await renderAclTable(rows))
     return rows
   }
