@@ -397,6 +397,11 @@ export function listNetAdapters(lab: Lab): NetAdapterView[] {
   return rows.sort((x, y) => x.ifIndex - y.ifIndex)
 }
 
+/** The Get-NetAdapter row of the adapter or host vNIC with this ifIndex (the one a command just added or changed). */
+export function netAdapterViewOf(lab: Lab, ifIndex: number): NetAdapterView {
+  return listNetAdapters(lab).find((row) => row.ifIndex === ifIndex)!
+}
+
 export interface HostView {
   computerName: string
   macAddressMinimum: string

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../../cli/base-command.js'
-import {addPhysicalAdapter, listNetAdapters} from '../../../model/host.js'
+import {addPhysicalAdapter, netAdapterViewOf} from '../../../model/host.js'
 import {renderAdapter} from '../../../render/host.js'
 
 export default class HostAdapterAdd extends HvnetCommand {
@@ -31,7 +31,7 @@ With --ip the adapter is plugged into a LAN: the prefix of --ip is that LAN, --g
     const {args, flags} = await this.parse(HostAdapterAdd)
     const {result: view} = await this.change((lab) => {
       const adapter = addPhysicalAdapter(lab, {gateway: flags.gateway, ip: flags.ip, kind: flags.kind, macAddress: flags.mac, name: args.name, staticIp: flags.static})
-      return listNetAdapters(lab).find((row) => row.ifIndex === adapter.ifIndex)!
+      return netAdapterViewOf(lab, adapter.ifIndex)
     })
     if (!this.jsonEnabled()) this.log(await renderAdapter(view))
     return view

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../../cli/base-command.js'
-import {listNetAdapters, parsePortSecurity, setPhysicalAdapter} from '../../../model/host.js'
+import {netAdapterViewOf, parsePortSecurity, setPhysicalAdapter} from '../../../model/host.js'
 import {renderAdapter} from '../../../render/host.js'
 
 export default class HostAdapterSet extends HvnetCommand {
@@ -41,7 +41,7 @@ When the adapter is shared by an External switch, the new IP configuration lands
         staticIp: flags.static,
         status: flags.status,
       })
-      return listNetAdapters(lab).find((row) => row.ifIndex === adapter.ifIndex)!
+      return netAdapterViewOf(lab, adapter.ifIndex)
     })
     if (!this.jsonEnabled()) this.log(await renderAdapter(view))
     return view

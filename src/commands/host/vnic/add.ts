@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../../cli/base-command.js'
-import {listNetAdapters} from '../../../model/host.js'
+import {netAdapterViewOf} from '../../../model/host.js'
 import {addManagementOsAdapter} from '../../../model/vswitch.js'
 import {renderAdapter} from '../../../render/host.js'
 
@@ -24,7 +24,7 @@ It appears on the host as "vEthernet (NAME)" (\`host adapter list\`), with a MAC
     const {flags} = await this.parse(HostVnicAdd)
     const {result: view} = await this.change((lab) => {
       const vnic = addManagementOsAdapter(lab, flags.switch, flags.name)
-      return listNetAdapters(lab).find((row) => row.ifIndex === vnic.ifIndex)!
+      return netAdapterViewOf(lab, vnic.ifIndex)
     })
     if (!this.jsonEnabled()) this.log(await renderAdapter(view))
     return view
