@@ -1,7 +1,7 @@
 import {Errors, Flags} from '@oclif/core'
 
 import type {TraceResult} from '../engine/trace/result.js'
-import type {LabTrace, TraceRequest} from '../model/trace.js'
+import type {TraceRequest} from '../model/trace.js'
 
 import {HvnetCommand} from '../cli/base-command.js'
 import {TRACE_PROTOCOLS, parseExpectation} from '../engine/trace/expect.js'
@@ -80,25 +80,8 @@ The trace uses and updates the runtime state beside the lab (DHCP leases, ARP ca
       at: flags.at ?? null,
       expectation: flags.expect,
     }
-    const {traceLab} = await import('../model/trace.js')
-    // Loaded only for --pcap. The capture is written before the runtime state is saved: a capture that cannot be written saves nothing.
-    const pcap = flags.pcap === undefined ? null : {file: flags.pcap, ...(await import('../model/trace-pcap.js'))}
-    const traced = (t: LabTrace): LabTrace => {
-      if (pcap !== null) pcap.writeTracePcap(pcap.file, t)
-      return t
-    }
-    let trace: LabTrace
-    if (flags.stateless) {
-      const {lab} = await this.loadLab()
-      trace = traced(traceLab(lab, null, request))
-    } else {
-      const {transactRuntime} = await import('../model/runtime-store.js')
-      trace = (await transactRuntime(await this.labFile(), (lab, doc, file) => {
-        const t = traced(traceLab(lab, {doc, file}, request))
-        return {result: t, runtime: t.runtime()}
-      })).result
-    }
-    const {result} = trace
+    const {traceStoredLab} = await import('../model/trace.js')
+    const result = await traceStoredLab(await this.labFile(), request, {pcap: flags.pcap ?? null, stateless: flags.stateless})
     if (!this.jsonEnabled()) {
       const {renderTrace} = await import('../render/trace.js')
       this.log((await renderTrace(result, {detail: flags.detail, explain: flags.explain})).replace(/\n$/, ''))

@@ -16,8 +16,10 @@ import {findPhysicalAdapter} from './host.js'
 import {closestName, describeExisting, findByName, notFound, sameName} from './names.js'
 import {adapterKey} from './network-config.js'
 import {openNetwork, runtimeDocumentOf} from './runtime.js'
+import {transactRuntime} from './runtime-store.js'
 import type {RuntimeDocument} from './runtime-store.js'
 import type {Lab, VM, VMNetworkAdapter} from './schema.js'
+import {readLab} from './store.js'
 import {findAdapter, findVm} from './vm.js'
 
 export interface TraceRequest {
@@ -161,6 +163,29 @@ export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest):
   const run = engineWork(() => runTrace(network, gate, injection))
   const result = buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
   return {result, run, runtime: () => runtimeDocumentOf(network)}
+}
+
+/**
+ * `hvnet trace` on the lab in `labFile`: resuming its runtime state and saving it back under the
+ * runtime file's lock, or (`stateless`) from empty state, saving nothing. With `pcap`, the capture is
+ * written before the runtime state is saved: a capture that cannot be written saves nothing.
+ */
+export async function traceStoredLab(labFile: string, r: TraceRequest, options: {pcap: string | null; stateless: boolean}): Promise<TraceResult> {
+  // Loaded only for --pcap.
+  const pcap = options.pcap === null ? null : {file: options.pcap, ...(await import('./trace-pcap.js'))}
+  const traced = (t: LabTrace): LabTrace => {
+    if (pcap !== null) pcap.writeTracePcap(pcap.file, t)
+    return t
+  }
+  if (options.stateless) {
+    const {lab} = readLab(labFile)
+    return traced(traceLab(lab, null, r)).result
+  }
+  const {result} = await transactRuntime(labFile, (lab, doc, file) => {
+    const t = traced(traceLab(lab, {doc, file}, r))
+    return {result: t, runtime: t.runtime()}
+  })
+  return result.result
 }
 
 /**
