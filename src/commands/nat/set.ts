@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
+import {booleanValue, toBoolean} from '../../cli/flags.js'
 import {setNat} from '../../model/nat.js'
 import {renderNat} from '../../render/nat.js'
 
@@ -26,12 +27,11 @@ export default class NatSet extends HvnetCommand {
     'tcp-transient-connection-timeout': Flags.integer({description: 'TcpTransientConnectionTimeout in seconds (default 120).'}),
     'udp-filtering-behavior': Flags.option({description: 'UdpFilteringBehavior (default AddressDependentFiltering).', options: filtering})(),
     'udp-idle-session-timeout': Flags.integer({description: 'UdpIdleSessionTimeout in seconds (default 120).'}),
-    'udp-inbound-refresh': Flags.option({description: 'Whether inbound packets refresh a UDP session too (default false: only outbound ones).', options: ['true', 'false'] as const})(),
+    'udp-inbound-refresh': booleanValue('Whether inbound packets refresh a UDP session too (default false: only outbound ones).'),
   }
 
   async run() {
     const {args, flags} = await this.parse(NatSet)
-    const refresh = flags['udp-inbound-refresh']
     const {result} = await this.change((lab) => setNat(lab, args.name, {
       icmpQueryTimeout: flags['icmp-query-timeout'],
       tcpEstablishedConnectionTimeout: flags['tcp-established-connection-timeout'],
@@ -39,7 +39,7 @@ export default class NatSet extends HvnetCommand {
       tcpTransientConnectionTimeout: flags['tcp-transient-connection-timeout'],
       udpFilteringBehavior: flags['udp-filtering-behavior'],
       udpIdleSessionTimeout: flags['udp-idle-session-timeout'],
-      udpInboundRefresh: refresh === undefined ? undefined : refresh === 'true',
+      udpInboundRefresh: toBoolean(flags['udp-inbound-refresh']),
     }))
     if (!this.jsonEnabled()) this.log(await renderNat(result))
     return result
