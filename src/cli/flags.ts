@@ -1,6 +1,7 @@
 // Flag shapes shared by several commands.
 import {Flags} from '@oclif/core'
 
+import type {PortAclInput} from '../model/acl.js'
 import type {VlanInput} from '../model/vlan.js'
 
 /** A PowerShell Boolean parameter: `--flag=true` or `--flag=false`. */
@@ -31,6 +32,13 @@ export const aclFlags = {
   'local-mac': Flags.string({description: 'Local MAC address, or ANY.'}),
   'remote-ip': Flags.string({description: 'Remote IPv4 address or prefix (e.g. 10.0.0.0/8), or ANY.'}),
   'remote-mac': Flags.string({description: 'Remote MAC address (e.g. 00-ab-00-11-22-33), or ANY.'}),
+}
+
+type AclFlagValues = Pick<PortAclInput, 'action' | 'direction'> & {[K in 'local-ip' | 'local-mac' | 'remote-ip' | 'remote-mac']?: string}
+
+/** The parsed ACL flags as the model's PortAclInput (vm add-acl, vm remove-acl). */
+export function aclInput(flags: AclFlagValues): PortAclInput {
+  return {action: flags.action, direction: flags.direction, localIp: flags['local-ip'], localMac: flags['local-mac'], remoteIp: flags['remote-ip'], remoteMac: flags['remote-mac']}
 }
 
 /** The modes and IDs of Set-VMNetworkAdapterVlan (vm set-vlan, host vnic set-vlan). */

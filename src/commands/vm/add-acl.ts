@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
-import {aclFlags, nicName} from '../../cli/flags.js'
+import {aclFlags, aclInput, nicName} from '../../cli/flags.js'
 import {addAcl, findVmAdapter, portAclViews} from '../../model/vm.js'
 import {renderAclTable} from '../../render/vm.js'
 
@@ -26,7 +26,7 @@ One entry holds one address: --remote-ip or --local-ip (a.b.c.d, a prefix, or AN
   async run() {
     const {args, flags} = await this.parse(VmAddAcl)
     const {result: rows} = await this.change((lab) => {
-      const entries = addAcl(lab, args.vm, flags.name, {action: flags.action, direction: flags.direction, localIp: flags['local-ip'], localMac: flags['local-mac'], remoteIp: flags['remote-ip'], remoteMac: flags['remote-mac']})
+      const entries = addAcl(lab, args.vm, flags.name, aclInput(flags))
       const {adapter, vm} = findVmAdapter(lab, args.vm, flags.name)
       return portAclViews(vm, adapter, entries)
     })

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {HvnetCommand} from '../../cli/base-command.js'
-import {aclFlags, nicName} from '../../cli/flags.js'
+import {aclFlags, aclInput, nicName} from '../../cli/flags.js'
 import {findVmAdapter, removeAcl} from '../../model/vm.js'
 
 export default class VmRemoveAcl extends HvnetCommand {
@@ -21,7 +21,7 @@ export default class VmRemoveAcl extends HvnetCommand {
   async run() {
     const {args, flags} = await this.parse(VmRemoveAcl)
     const {result: rows} = await this.change((lab) => {
-      const removed = removeAcl(lab, args.vm, flags.name, {action: flags.action, direction: flags.direction, localIp: flags['local-ip'], localMac: flags['local-mac'], remoteIp: flags['remote-ip'], remoteMac: flags['remote-mac']})
+      const removed = removeAcl(lab, args.vm, flags.name, aclInput(flags))
       const {adapter, vm} = findVmAdapter(lab, args.vm, flags.name)
       return removed.map((e) => ({...e, vmName: vm.name, vmNetworkAdapterName: adapter.name}))
     })
