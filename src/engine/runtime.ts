@@ -91,10 +91,6 @@ export interface RuntimeState {
   readonly basis?: RuntimeBasis
 }
 
-export function emptyRuntimeState(clockMs = 0): RuntimeState {
-  return {schemaVersion: RUNTIME_SCHEMA_VERSION, clockMs, host: {arp: {}, dhcp: {}}, guests: {}, dhcpServers: {}, learnedMacs: {}, physical: {}, nat: null}
-}
-
 /**
  * Checks the outer shape of a parsed runtime file (the parts check their own entries on restore).
  * Throws a TypeError naming what is wrong.

@@ -2,13 +2,17 @@
 // engine's own (a LAN router's MAC, an internet name's address) all derive from the lab's seed and a
 // label, so the same store gives the same values on every machine and every run. Pure: no I/O.
 
-/** 32-bit FNV-1a of a string. */
-function fnv1a(text: string): number {
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return hash
+}
+
+/** 32-bit FNV-1a of bytes. */
+export function fnv1aBytes(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0
   return hash
 }
 

@@ -17,6 +17,7 @@
 // A running client always has a timer pending (renewal at T1, or the next DISCOVER on APIPA), so
 // callers run the scheduler with a time limit (`run({untilMs})`, `advance`), never until idle.
 import type {Scheduler, TimeMs} from '../clock.js'
+import {fnv1aBytes} from '../seed.js'
 import {DHCPACK, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPREQUEST, durationText} from '../dhcp/server.js'
 import {
   BOOTP_FLAG_BROADCAST,
@@ -79,9 +80,7 @@ export interface DhcpClientOptions {
 export function apipaAddress(mac: Mac): Ipv4Address {
   const b = new Uint8Array(6)
   put48(b, 0, mac)
-  let h = 0x811c9dc5
-  for (const x of b) h = Math.imul(h ^ x, 0x01000193)
-  return (0xa9fe_0100 + ((h >>> 0) % (254 * 256))) >>> 0
+  return (0xa9fe_0100 + (fnv1aBytes(b) % (254 * 256))) >>> 0
 }
 
 export class DhcpClient implements DhcpClientPort {

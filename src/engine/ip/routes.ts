@@ -4,7 +4,7 @@
 // connected route over a gateway route of the same length; hvnet gives connected routes metric 0
 // and default routes metric 1 (then interface order), which yields the same choices.
 import type {Ipv4Address} from '../wire/index.js'
-import {formatIpv4, prefixMask} from '../wire/index.js'
+import {prefixMask} from '../wire/index.js'
 
 export interface Route {
   readonly network: Ipv4Address
@@ -38,8 +38,4 @@ export class RoutingTable {
     if (best === null) return {kind: 'not-found'}
     return {kind: 'found', route: best, nextHop: best.gateway === 0 ? dst : best.gateway}
   }
-}
-
-export function formatRoute(r: Route): string {
-  return r.gateway === 0 ? `${formatIpv4(r.network)}/${r.length} on-link` : `${formatIpv4(r.network)}/${r.length} via ${formatIpv4(r.gateway)}`
 }

@@ -32,6 +32,7 @@ import type {HostAddress} from '../config.js'
 import type {DhcpServer} from '../dhcp/server.js'
 import type {NatEgress, NatHook, NatVerdict} from '../nat-hook.js'
 import {DropCounters} from '../observe.js'
+import {fnv1aBytes} from '../seed.js'
 import type {DropReason, FrameSink, Place, Recorder, StepAction} from '../observe.js'
 import {
   ARP_LEN,
@@ -84,6 +85,7 @@ import {
   hex16,
   prefixMask,
   put16,
+  put32,
   put48,
   summarizeFrame,
   tcpBufferLen,
@@ -1181,12 +1183,12 @@ function connKey(remote: Ipv4Address, remotePort: number, localPort: number): st
 
 /** A deterministic initial sequence number from the connection's four numbers (RFC 6528 in spirit, without the secret). */
 export function isn(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): number {
-  let h = 0x811c9dc5
-  for (const v of [local >>> 16, local & 0xffff, localPort, remote >>> 16, remote & 0xffff, remotePort]) {
-    h = Math.imul(h ^ (v >>> 8), 0x01000193)
-    h = Math.imul(h ^ (v & 0xff), 0x01000193)
-  }
-  return h >>> 0
+  const b = new Uint8Array(12)
+  put32(b, 0, local)
+  put16(b, 4, localPort)
+  put32(b, 6, remote)
+  put16(b, 10, remotePort)
+  return fnv1aBytes(b)
 }
 
 function badChecksumText(what: string, have: number, should: number, unit: string): string {

@@ -11,6 +11,7 @@
 //     other name to a stable public address derived from it, and `*.invalid` (RFC 6761 6.4) to
 //     NXDOMAIN. The same name gives the same address in every lab and on every run.
 import type {Prefix} from '../config.js'
+import {fnv1a} from '../seed.js'
 import {cidrContains, isDocumentation, isLimitedBroadcast, isLinkLocal, isLoopback, isMulticastIpv4, isPrivate} from '../wire/ipv4-address.js'
 import type {Ipv4Address} from '../wire/ipv4-address.js'
 
@@ -53,8 +54,7 @@ export function resolveA(name: string): Ipv4Address | null {
   if (name === '' || name === 'invalid' || name.endsWith('.invalid') || name === 'localhost' || name.endsWith('.localhost')) return null
   const known = WELL_KNOWN.get(name)
   if (known !== undefined) return known
-  let h = 0x811c9dc5
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0
+  const h = fnv1a(name)
   const first = DERIVED_FIRST_OCTETS[h % DERIVED_FIRST_OCTETS.length]
   const last = 1 + ((h >>> 24) % 254)
   return ((first << 24) | (((h >>> 8) & 0xff) << 16) | (((h >>> 16) & 0xff) << 8) | last) >>> 0

@@ -22,7 +22,7 @@ import type {Scheduler} from '../clock.js'
 import type {PortFeatures, SwitchConfig} from '../config.js'
 import {DropCounters} from '../observe.js'
 import type {DropReason, FieldChange, FrameSink, Lookup, Place, Recorder, StepAction, StepReason} from '../observe.js'
-import {EthernetFrame, decodeFrame, formatIpv4, formatMacTrace, isMulticast, popVlan, pushVlan, summarizeFrame, Ipv4Packet, WireError} from '../wire/index.js'
+import {EthernetFrame, decodeFrame, formatIpv4, formatMacTrace, get48, isMulticast, popVlan, pushVlan, summarizeFrame, Ipv4Packet, WireError} from '../wire/index.js'
 import type {Mac} from '../wire/mac.js'
 import {FRAME_IPV4, FRAME_IPV6, FRAME_NOT_IP, FlowTable, compileAclList, compileExtendedAclList} from './acl.js'
 import type {AclList, ExtendedAclList, StatefulFlow} from './acl.js'
@@ -851,10 +851,6 @@ export class VSwitch {
     if (pv === null || pv.mode === 'promiscuous') return ''
     return pv.mode === 'isolated' ? ' (isolated ports of the private VLAN are not reached)' : ' (other communities and isolated ports are not reached)'
   }
-}
-
-function get48(b: Uint8Array, o: number): number {
-  return ((b[o] << 8) | b[o + 1]) * 0x1_0000_0000 + (((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]) >>> 0)
 }
 
 function tagName(f: Uint8Array): string {

@@ -30,6 +30,7 @@
 import type {TimeMs} from '../clock.js'
 import type {NetworkConfig} from '../config.js'
 import type {GuestStack} from '../ip/guest.js'
+import {ARP_RETRY_MS, ARP_TRIES} from '../ip/arp-cache.js'
 import {dnsQuery} from '../ip/dns.js'
 import type {IpStack, StackEvent, StackInterface} from '../ip/stack.js'
 import {reachability} from '../lan/internet.js'
@@ -39,7 +40,7 @@ import {buildNetwork} from '../network.js'
 import type {Network} from '../network.js'
 import type {Place, Recorder, Step, StepAction} from '../observe.js'
 import type {RuntimeState} from '../runtime.js'
-import {cidrContains, decodeFrame, encodeFrame, formatIpv4, formatMacTrace} from '../wire/index.js'
+import {ARP_OP_REPLY, ARP_OP_REQUEST, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, cidrContains, decodeFrame, encodeFrame, formatIpv4, formatMacTrace} from '../wire/index.js'
 import type {DecodedFrame, FrameLayer, Ipv4Address, Mac} from '../wire/index.js'
 import {TCP_SYN} from '../wire/tcp.js'
 import {EngineInputError} from '../errors.js'
@@ -332,10 +333,7 @@ class Driver {
   private arpFrom(iface: StackInterface, from: Place, dst: Ipv4Address): TraceRun {
     if (iface.sink === null) throw input(`${from.name} is not connected to anything.`, 'Connect it first.')
     const src = iface.primary
-    const frame = encodeFrame([
-      {layer: 'ethernet', repr: {src: iface.mac, dst: BROADCAST, etherType: 0x0806}},
-      {layer: 'arp', repr: {op: 1, senderMac: iface.mac, senderIp: src, targetMac: 0, targetIp: dst}},
-    ])
+    const frame = arpRequest(iface.mac, src, dst)
     this.step(from, 'transmitted', 'arp-request', `who has ${formatIpv4(dst)}? tell ${formatIpv4(src)}`, null, frame)
     const sink = iface.sink
     const start = this.now
@@ -468,7 +466,13 @@ class Driver {
   }
 }
 
-const BROADCAST: Mac = 0xffff_ffff_ffff
+/** A broadcast ARP who-has for `target` from `mac`/`ip`. */
+function arpRequest(mac: Mac, ip: Ipv4Address, target: Ipv4Address): Uint8Array {
+  return encodeFrame([
+    {layer: 'ethernet', repr: {src: mac, dst: MAC_BROADCAST, etherType: ETHERTYPE_ARP}},
+    {layer: 'arp', repr: {op: ARP_OP_REQUEST, senderMac: mac, senderIp: ip, targetMac: 0, targetIp: target}},
+  ])
+}
 
 /**
  * The steps without the copies of a broadcast that a stack ignored (`not-for-me`: an ARP request
@@ -579,20 +583,16 @@ class TraceDevice implements LanDevice {
   private ask(): void {
     const w = this.waiting
     if (w === null) return
-    if (w.tries === 3) {
+    if (w.tries === ARP_TRIES) {
       this.waiting = null
-      const frame = encodeFrame([{layer: 'ethernet', repr: {src: this.mac, dst: 0, etherType: 0x0800}}, ...w.layers])
+      const frame = encodeFrame([{layer: 'ethernet', repr: {src: this.mac, dst: 0, etherType: ETHERTYPE_IPV4}}, ...w.layers])
       this.driver.record(this.place, 'dropped', 'arp-unresolved', `${this.name} got no ARP reply for ${formatIpv4(w.nextHop)} after 3 requests: the packet is never sent`, frame)
       return
     }
     w.tries++
-    const frame = encodeFrame([
-      {layer: 'ethernet', repr: {src: this.mac, dst: BROADCAST, etherType: 0x0806}},
-      {layer: 'arp', repr: {op: 1, senderMac: this.mac, senderIp: this.address, targetMac: 0, targetIp: w.nextHop}},
-    ])
-    w.lan.sendFrom(this, frame)
+    w.lan.sendFrom(this, arpRequest(this.mac, this.address, w.nextHop))
     const tries = w.tries
-    this.driver.after(1000, () => {
+    this.driver.after(ARP_RETRY_MS, () => {
       if (this.waiting === w && w.tries === tries) this.ask()
     })
   }
@@ -602,10 +602,10 @@ class TraceDevice implements LanDevice {
     const w = this.waiting
     for (const l of d.layers) {
       if (l.layer === 'arp') {
-        if (l.repr.op === 2 && w !== null && l.repr.senderIp === w.nextHop) {
+        if (l.repr.op === ARP_OP_REPLY && w !== null && l.repr.senderIp === w.nextHop) {
           this.driver.record(this.place, 'delivered', 'arp-reply', `${this.name} learns ${formatIpv4(l.repr.senderIp)} is-at ${formatMacTrace(l.repr.senderMac)}`, frame)
           this.waiting = null
-          const packet = encodeFrame([{layer: 'ethernet', repr: {src: this.mac, dst: l.repr.senderMac, etherType: 0x0800}}, ...w.layers])
+          const packet = encodeFrame([{layer: 'ethernet', repr: {src: this.mac, dst: l.repr.senderMac, etherType: ETHERTYPE_IPV4}}, ...w.layers])
           w.lan.sendFrom(this, packet)
         }
         return
