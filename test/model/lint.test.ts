@@ -35,7 +35,7 @@ function vmAt(lab: Lab, name: string, switchName: string | undefined, address?: 
 }
 
 describe('validate rules: each fires on a lab made to trigger it, and only it', () => {
-  test('clean labs stay silent: a new laptop, a NAT network with a VM, and the three examples', async () => {
+  test('clean labs stay silent: a new laptop, a NAT network with a VM, and every example', async () => {
     assert.deepEqual(codes(newLab()), [])
     const lab = natLab()
     vmAt(lab, 'web', 'NATSwitch', '192.168.0.10/24', '192.168.0.1')
