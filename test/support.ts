@@ -16,6 +16,19 @@ export const repoRoot = (() => {
 
 export const binRun = path.join(repoRoot, 'bin', 'run.js')
 
+/** The example labs shipped in examples/ (each a directory holding lab.yaml), read from disk so a new one is tested too. */
+export const EXAMPLES: readonly string[] = (() => {
+  const dir = path.join(repoRoot, 'examples')
+  const names = fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, 'lab.yaml'))).sort()
+  assert.ok(names.length >= 3, `examples/ holds ${names.length} labs`)
+  return names
+})()
+
+/** The lab file of one example. */
+export function examplePath(name: string): string {
+  return path.join(repoRoot, 'examples', name, 'lab.yaml')
+}
+
 /** A fresh temp directory and a lab file path inside it (not created). */
 export function tempLab(name = 'lab.json'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-test-'))

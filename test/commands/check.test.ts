@@ -6,10 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
-import {cli, ok, repoRoot, run, snapshot, tempLab} from '../support.js'
+import {cli, EXAMPLES, examplePath, ok, repoRoot, run, snapshot, tempLab} from '../support.js'
 
-const EXAMPLES = ['laptop-default-switch', 'nat-network', 'vlan-segmented'] as const
-const example = (name: string) => path.join(repoRoot, 'examples', name, 'lab.yaml')
 
 interface Outcome {
   index: number
@@ -119,13 +117,13 @@ function parseXml(xml: string): XmlElement {
 
 async function applied(name: string): Promise<string> {
   const lab = tempLab()
-  await ok(['apply', '-f', example(name)], lab)
+  await ok(['apply', '-f', examplePath(name)], lab)
   return lab
 }
 
 /** A lab file: the NAT network example with the given checks. */
 function natFileWith(checks: string): string {
-  const text = fs.readFileSync(example('nat-network'), 'utf8').replace(/\nchecks:\n[\s\S]*$/, `\nchecks:\n${checks}`)
+  const text = fs.readFileSync(examplePath('nat-network'), 'utf8').replace(/\nchecks:\n[\s\S]*$/, `\nchecks:\n${checks}`)
   const file = path.join(path.dirname(tempLab()), 'lab.yaml')
   fs.writeFileSync(file, text)
   return file
@@ -164,7 +162,7 @@ describe('hvnet check: the examples', () => {
 
   test('check -f runs the file\'s checks on the lab it declares, and never touches the store', async () => {
     const lab = tempLab()
-    const r = await run<Report>(['check', '-f', example('nat-network'), '--json'], lab)
+    const r = await run<Report>(['check', '-f', examplePath('nat-network'), '--json'], lab)
     assert.equal(r.exitCode, 0)
     assert.equal(r.result!.passed, 4)
     assert.equal(fs.existsSync(lab), false, 'no store created')
@@ -284,7 +282,7 @@ describe('hvnet check --junit', () => {
   test('through the real binary: exit 0 and 3, the JUnit file written, a path that cannot be written is exit 1', async () => {
     const lab = tempLab()
     const dir = path.dirname(lab)
-    const pass = await cli(['check', '-f', example('vlan-segmented'), '--junit', path.join(dir, 'ok.xml')], {lab})
+    const pass = await cli(['check', '-f', examplePath('vlan-segmented'), '--junit', path.join(dir, 'ok.xml')], {lab})
     assert.equal(pass.exitCode, 0, pass.stderr)
     assert.match(pass.stdout, /^PASS 1\. web1 and web2 share VLAN 10: replied$/m)
     assert.equal(parseXml(fs.readFileSync(path.join(dir, 'ok.xml'), 'utf8')).attributes.failures, '0')
@@ -294,7 +292,7 @@ describe('hvnet check --junit', () => {
     const none = await cli(['check'], {lab})
     assert.equal(none.exitCode, 1)
     assert.match(none.stderr, /no checks/)
-    const unwritable = await cli(['check', '-f', example('vlan-segmented'), '--junit', '/nonexistent/dir/r.xml'], {lab})
+    const unwritable = await cli(['check', '-f', examplePath('vlan-segmented'), '--junit', '/nonexistent/dir/r.xml'], {lab})
     assert.equal(unwritable.exitCode, 1)
     assert.match(unwritable.stderr, /The report file \/nonexistent\/dir\/r\.xml cannot be written \(ENOENT\)\. Give --junit a path/)
   })

@@ -5,10 +5,8 @@ import {describe, test} from 'node:test'
 
 import {serializeLab} from '../../src/model/store.js'
 import {richLab} from '../model/labs.js'
-import {cli, ok, repoRoot, run, snapshot, tempLab} from '../support.js'
+import {cli, EXAMPLES, examplePath, ok, repoRoot, run, snapshot, tempLab} from '../support.js'
 
-const example = (name: string) => path.join(repoRoot, 'examples', name, 'lab.yaml')
-const EXAMPLES = ['laptop-default-switch', 'nat-network', 'vlan-segmented']
 
 /** A lab file beside a store path, with the given text. */
 function labFile(text: string, name = 'lab.yaml'): string {
@@ -121,21 +119,21 @@ describe('hvnet apply, diff, export, validate (in process)', () => {
     const store = tempLab()
     await ok(['config', 'reset', '--force'], store)
     const before = snapshot(store)
-    const r = await run(['apply', '-f', example('nat-network'), '--dry-run'], store)
+    const r = await run(['apply', '-f', examplePath('nat-network'), '--dry-run'], store)
     assert.equal(r.exitCode, 0, r.error)
     const text = r.stdout.replaceAll(repoRoot, '<repo>')
     const golden = path.join(repoRoot, 'test/golden/apply-dry-run.txt')
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, text)
     assert.equal(text, fs.readFileSync(golden, 'utf8'))
     assert.deepEqual(snapshot(store), before)
-    const diff = await run(['diff', '-f', example('nat-network')], store)
+    const diff = await run(['diff', '-f', examplePath('nat-network')], store)
     assert.equal(diff.stdout, r.stdout, 'diff is the plan alone')
     assert.deepEqual(snapshot(store), before)
   })
 
   test('--detailed-exitcode: 4 for a planned change (dry run and diff too), 0 for none, 1 for an error', async () => {
     const store = tempLab()
-    const file = example('nat-network')
+    const file = examplePath('nat-network')
     assert.equal((await run(['diff', '-f', file, '--detailed-exitcode'], store)).exitCode, 4)
     assert.equal((await run(['apply', '-f', file, '--dry-run', '--detailed-exitcode'], store)).exitCode, 4)
     assert.equal(snapshot(store), null, 'a dry run writes no store')
@@ -184,10 +182,10 @@ describe('hvnet apply, diff, export, validate (in process)', () => {
   test('each example applies into an empty store and validates clean; its checks are stored', async () => {
     for (const name of EXAMPLES) {
       const store = tempLab()
-      await ok(['apply', '-f', example(name)], store)
+      await ok(['apply', '-f', examplePath(name)], store)
       const findings = await ok<{findings: unknown[]; ok: boolean}>(['validate'], store)
       assert.deepEqual(findings, {findings: [], ok: true}, name)
-      assert.deepEqual(await ok(['validate', '-f', example(name)], store), {findings: [], ok: true}, name)
+      assert.deepEqual(await ok(['validate', '-f', examplePath(name)], store), {findings: [], ok: true}, name)
       const stored = JSON.parse(fs.readFileSync(store, 'utf8')) as {checks: unknown[]}
       assert.equal(stored.checks.length, 4, name)
     }

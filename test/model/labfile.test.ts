@@ -10,7 +10,7 @@ import {emptyLab, newLab} from '../../src/model/lab.js'
 import {checkLabFileShape, formatPath} from '../../src/model/labfile-schema.js'
 import {exportLab, formatLabFile, parseLabFile, planApply} from '../../src/model/labfile.js'
 import {serializeLab} from '../../src/model/store.js'
-import {repoRoot} from '../support.js'
+import {EXAMPLES, examplePath, repoRoot} from '../support.js'
 import {richLab} from './labs.js'
 
 async function fileOf(text: string): Promise<LabFile> {
@@ -204,7 +204,7 @@ describe('the JSON Schema', () => {
     const {Ajv} = await import('ajv') as unknown as {Ajv: new (options: object) => {compile: (s: object) => ((d: unknown) => boolean) & {errors?: unknown[]}}}
     const validate = new Ajv({allErrors: true, strict: false, validateFormats: false}).compile(shipped)
     const {parse} = await import('yaml')
-    const documents = [exportLab(richLab()), exportLab(newLab()), ...['laptop-default-switch', 'nat-network', 'vlan-segmented'].map((e) => parse(fs.readFileSync(path.join(repoRoot, 'examples', e, 'lab.yaml'), 'utf8')))]
+    const documents = [exportLab(richLab()), exportLab(newLab()), ...EXAMPLES.map((e) => parse(fs.readFileSync(examplePath(e), 'utf8')))]
     for (const d of documents) assert.ok(validate(JSON.parse(JSON.stringify(d))), JSON.stringify(validate.errors))
     const broken: unknown[] = [
       {schemaVersion: 2},

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import path from 'node:path'
 import {describe, test} from 'node:test'
 
 import type {Lab} from '../../src/model/schema.js'
@@ -14,7 +13,7 @@ import {addStaticMapping, enableNat} from '../../src/model/nat.js'
 import {addCheck, checkFromFile} from '../../src/model/checks.js'
 import {addAdapter, findVm, newVm, renameVm, setAdapter, setGuest, setGuestIp, setVlan} from '../../src/model/vm.js'
 import {newSwitch} from '../../src/model/vswitch.js'
-import {repoRoot} from '../support.js'
+import {EXAMPLES, examplePath} from '../support.js'
 import {richLab} from './labs.js'
 
 function codes(lab: Lab): string[] {
@@ -36,13 +35,13 @@ function vmAt(lab: Lab, name: string, switchName: string | undefined, address?: 
 }
 
 describe('validate rules: each fires on a lab made to trigger it, and only it', () => {
-  test('clean labs stay silent: a new laptop, a NAT network with a VM, and the three examples', async () => {
+  test('clean labs stay silent: a new laptop, a NAT network with a VM, and every example', async () => {
     assert.deepEqual(codes(newLab()), [])
     const lab = natLab()
     vmAt(lab, 'web', 'NATSwitch', '192.168.0.10/24', '192.168.0.1')
     assert.deepEqual(codes(lab), [])
-    for (const example of ['laptop-default-switch', 'nat-network', 'vlan-segmented']) {
-      const parsed = await parseLabFile(fs.readFileSync(path.join(repoRoot, 'examples', example, 'lab.yaml'), 'utf8'), example)
+    for (const example of EXAMPLES) {
+      const parsed = await parseLabFile(fs.readFileSync(examplePath(example), 'utf8'), example)
       assert.ok('file' in parsed)
       assert.deepEqual(lintFile(parsed.file), [])
       const plan = planApply(emptyLab(), false, parsed.file, false)

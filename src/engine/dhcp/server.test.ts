@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {Scheduler} from '../clock.js'
 import {StepLog} from '../observe.js'
-import {defaultSwitchScope as scope, dhcpClientFrame, dhcpOf, ethOf, ip, ipOf, udpOf} from '../testing/stacks.js'
+import {defaultSwitchScope as scope, dhcpClientFrame, dhcpOf, dhcpOption as option, ethOf, ip, ipOf, udpOf} from '../testing/stacks.js'
 import {dhcpMessageType, formatIpv4, MAC_BROADCAST} from '../wire/index.js'
 import type {DhcpRepr} from '../wire/index.js'
 import {DHCPACK, DHCPDECLINE, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPRELEASE, DHCPREQUEST, DhcpServer, OFFER_HOLD_MS} from './server.js'
@@ -11,10 +11,6 @@ const SERVER_MAC = 0x00155d006a01
 const A = 0x00155d010203
 const B = 0x00155d010204
 const C = 0x00155d010205
-
-function option<K extends DhcpRepr['options'][number]['kind']>(m: DhcpRepr, kind: K): Extract<DhcpRepr['options'][number], {kind: K}> | undefined {
-  return m.options.find((o) => o.kind === kind) as Extract<DhcpRepr['options'][number], {kind: K}> | undefined
-}
 
 /** DISCOVER then REQUEST of the offered address; returns the ACK. */
 function lease(server: DhcpServer, mac: number, o: {broadcast?: boolean} = {}): DhcpRepr {

@@ -4,8 +4,8 @@ import {Scheduler} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, dhcpDiscover, dhcpRequest, dhcpRequestFrame, eth, expectFrame, ip, ipv4} from '../testing/lan.js'
-import {BOOTP_FLAG_BROADCAST, MAC_BROADCAST, decodeFrame, dhcpMessageType} from '../wire/index.js'
-import type {DhcpRepr} from '../wire/index.js'
+import {dhcpOf, dhcpOption as option} from '../testing/stacks.js'
+import {BOOTP_FLAG_BROADCAST, MAC_BROADCAST, dhcpMessageType} from '../wire/index.js'
 import {LAN_LEASE_SECONDS, PhysicalLink, lanDhcpRange} from './link.js'
 
 const GW = ip('192.168.1.1')
@@ -20,16 +20,6 @@ function setup(over: Partial<PhysicalAdapterConfig> = {}) {
   const host = new Collector(scheduler)
   link.attach(host)
   return {scheduler, log, link, host}
-}
-
-function dhcpOf(frame: Uint8Array): DhcpRepr {
-  const l = decodeFrame(frame).layers.find((x) => x.layer === 'dhcp')
-  assert.ok(l !== undefined && l.layer === 'dhcp', 'a DHCP reply')
-  return l.repr
-}
-
-function option<K extends DhcpRepr['options'][number]['kind']>(d: DhcpRepr, kind: K): Extract<DhcpRepr['options'][number], {kind: K}> | undefined {
-  return d.options.find((o) => o.kind === kind) as Extract<DhcpRepr['options'][number], {kind: K}> | undefined
 }
 
 describe("the LAN's DHCP server", () => {

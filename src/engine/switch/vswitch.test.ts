@@ -370,6 +370,7 @@ test('determinism: the same inputs give the same steps, times and bytes', () => 
 
 test('every recorded frame decodes; steps name the switch as their place', () => {
   const {steps} = scenario()
+  assert.ok(steps.length > 10, 'the scenario recorded steps to check')
   for (const s of steps as {frame: string; place: unknown}[]) {
     assert.equal(decodeFrame(Buffer.from(s.frame, 'hex')).error, null)
     assert.deepEqual(s.place, {kind: 'switch', name: 'External'})

@@ -109,6 +109,11 @@ export function dhcpOf(frame: Uint8Array): DhcpRepr {
   return l.repr
 }
 
+/** The DHCP option of that kind in a message, typed by its kind; undefined when absent. */
+export function dhcpOption<K extends DhcpRepr['options'][number]['kind']>(m: DhcpRepr, kind: K): Extract<DhcpRepr['options'][number], {kind: K}> | undefined {
+  return m.options.find((o) => o.kind === kind) as Extract<DhcpRepr['options'][number], {kind: K}> | undefined
+}
+
 export function summary(frame: Uint8Array): string {
   return summarizeFrame(decodeFrame(frame))
 }
