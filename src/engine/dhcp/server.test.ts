@@ -5,7 +5,8 @@ import {StepLog} from '../observe.js'
 import {defaultSwitchScope as scope, dhcpClientFrame, dhcpOf, dhcpOption as option, ethOf, ip, ipOf, udpOf} from '../testing/stacks.js'
 import {dhcpMessageType, formatIpv4, MAC_BROADCAST} from '../wire/index.js'
 import type {DhcpRepr} from '../wire/index.js'
-import {DHCPACK, DHCPDECLINE, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPRELEASE, DHCPREQUEST, DhcpServer, OFFER_HOLD_MS} from './server.js'
+import {DHCPACK, DHCPDECLINE, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPRELEASE, DHCPREQUEST} from '../wire/index.js'
+import {DhcpServer, OFFER_HOLD_MS} from './server.js'
 
 const SERVER_MAC = 0x00155d006a01
 const A = 0x00155d010203

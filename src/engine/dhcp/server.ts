@@ -24,6 +24,14 @@ import type {Prefix} from '../config.js'
 import {DropCounters} from '../observe.js'
 import type {DropReason, Place, Recorder} from '../observe.js'
 import {
+  DHCPACK,
+  DHCPDECLINE,
+  DHCPDISCOVER,
+  DHCPINFORM,
+  DHCPNAK,
+  DHCPOFFER,
+  DHCPRELEASE,
+  DHCPREQUEST,
   BOOTP_FLAG_BROADCAST,
   BOOTREPLY,
   BOOTREQUEST,
@@ -51,15 +59,6 @@ import {
   prefixMask,
 } from '../wire/index.js'
 import type {DhcpOption, DhcpRepr, Ipv4Address, Mac} from '../wire/index.js'
-
-export const DHCPDISCOVER = 1
-export const DHCPOFFER = 2
-export const DHCPREQUEST = 3
-export const DHCPDECLINE = 4
-export const DHCPACK = 5
-export const DHCPNAK = 6
-export const DHCPRELEASE = 7
-export const DHCPINFORM = 8
 
 /** How long an OFFER holds its address for the client it was made to. */
 export const OFFER_HOLD_MS = 120_000

@@ -18,8 +18,13 @@
 // callers run the scheduler with a time limit (`run({untilMs})`, `advance`), never until idle.
 import type {Scheduler, TimeMs} from '../clock.js'
 import {fnv1aBytes} from '../seed.js'
-import {DHCPACK, DHCPDISCOVER, DHCPNAK, DHCPOFFER, DHCPREQUEST, durationText} from '../dhcp/server.js'
+import {durationText} from '../dhcp/server.js'
 import {
+  DHCPACK,
+  DHCPDISCOVER,
+  DHCPNAK,
+  DHCPOFFER,
+  DHCPREQUEST,
   BOOTP_FLAG_BROADCAST,
   BOOTREPLY,
   BOOTREQUEST,

@@ -39,15 +39,25 @@ export const DHCP_CLIENT_PORT = 68
 export const BOOTREQUEST = 1
 export const BOOTREPLY = 2
 
+/** DHCP message types (RFC 2132 §9.6, option 53). */
+export const DHCPDISCOVER = 1
+export const DHCPOFFER = 2
+export const DHCPREQUEST = 3
+export const DHCPDECLINE = 4
+export const DHCPACK = 5
+export const DHCPNAK = 6
+export const DHCPRELEASE = 7
+export const DHCPINFORM = 8
+
 export const DHCP_MESSAGE_TYPES = {
-  1: 'DISCOVER',
-  2: 'OFFER',
-  3: 'REQUEST',
-  4: 'DECLINE',
-  5: 'ACK',
-  6: 'NAK',
-  7: 'RELEASE',
-  8: 'INFORM',
+  [DHCPDISCOVER]: 'DISCOVER',
+  [DHCPOFFER]: 'OFFER',
+  [DHCPREQUEST]: 'REQUEST',
+  [DHCPDECLINE]: 'DECLINE',
+  [DHCPACK]: 'ACK',
+  [DHCPNAK]: 'NAK',
+  [DHCPRELEASE]: 'RELEASE',
+  [DHCPINFORM]: 'INFORM',
 } as const satisfies Record<number, string>
 
 export type DhcpMessageTypeName = (typeof DHCP_MESSAGE_TYPES)[keyof typeof DHCP_MESSAGE_TYPES]
