@@ -4,11 +4,10 @@
 // that plans `no changes`). Cold processes, as CI runs them.
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import {exportLab, formatLabFile} from '../src/model/labfile.js'
-import {median, repoRoot} from './cli.js'
+import {median, repoRoot, scratchDir} from './cli.js'
 import {bigLab} from './vms.js'
 
 const RUNS = 3
@@ -21,7 +20,7 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
 }
 
 export async function run(print: (line: string) => void): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-bench-apply-'))
+  const dir = scratchDir('hvnet-bench-apply-')
   const labFile = path.join(dir, 'lab.yaml')
   const yaml = await formatLabFile(exportLab(bigLab()), 'yaml')
   fs.writeFileSync(labFile, yaml)

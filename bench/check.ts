@@ -6,14 +6,13 @@
 // process, reading and validating the lab).
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import {runChecks} from '../src/model/check.js'
 import {reachMatrix} from '../src/model/reach.js'
 import type {Check} from '../src/model/schema.js'
 import {serializeLab} from '../src/model/store.js'
-import {median, repoRoot} from './cli.js'
+import {median, repoRoot, scratchDir} from './cli.js'
 import {natLab} from './trace.js'
 import {bigLab} from './vms.js'
 
@@ -47,7 +46,7 @@ function checks(): Check[] {
 }
 
 export async function run(print: (line: string) => void): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-bench-check-'))
+  const dir = scratchDir('hvnet-bench-check-')
   const bin = path.join(repoRoot(), 'bin/run.js')
 
   const big = bigLab()

@@ -21,6 +21,13 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
+/** A fresh temporary directory, removed when the process exits. */
+export function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  process.once('exit', () => fs.rmSync(dir, {force: true, recursive: true}))
+  return dir
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -29,7 +36,7 @@ export function median(values: number[]): number {
 
 export async function run(print: (line: string) => void): Promise<void> {
   const root = repoRoot()
-  const lab = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-bench-')), 'lab.json')
+  const lab = path.join(scratchDir('hvnet-bench-'), 'lab.json')
   const env = {...process.env, HVNET_CONFIG: lab, NO_COLOR: '1'}
   const hvnet = [path.join(root, 'bin/run.js'), 'vswitch', 'list', '--json']
   // A lab on disk with a few switches, as a user would have.

@@ -6,10 +6,9 @@
 // its vEthernet, WinNAT on 192.168.128.0/20, VMs with static addresses, half of them running.
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
-import {median, repoRoot} from './cli.js'
+import {median, repoRoot, scratchDir} from './cli.js'
 import {addIpAddress} from '../src/model/ip.js'
 import {newLab} from '../src/model/lab.js'
 import {enableNat} from '../src/model/nat.js'
@@ -55,7 +54,7 @@ function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
 }
 
 export async function run(print: (line: string) => void): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-bench-trace-'))
+  const dir = scratchDir('hvnet-bench-trace-')
   const small = path.join(dir, 'small.json')
   const big = path.join(dir, 'big.json')
   fs.writeFileSync(small, serializeLab(natLab(2)))

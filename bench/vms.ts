@@ -5,11 +5,10 @@
 // (not 4,096 processes).
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
 import {newLab} from '../src/model/lab.js'
-import {median, repoRoot} from './cli.js'
+import {median, repoRoot, scratchDir} from './cli.js'
 import {serializeLab} from '../src/model/store.js'
 import {addAcl, addAdapter, addExtendedAcl, findVm, newVm, setGuestIp, setVlan, startVm} from '../src/model/vm.js'
 import {newSwitch} from '../src/model/vswitch.js'
@@ -49,7 +48,7 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): {ms: number; bytes: n
 
 export async function run(print: (line: string) => void): Promise<void> {
   const root = repoRoot()
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-bench-')), 'lab.json')
+  const file = path.join(scratchDir('hvnet-bench-'), 'lab.json')
   const built = performance.now()
   const text = serializeLab(bigLab())
   fs.writeFileSync(file, text)

@@ -29,9 +29,15 @@ export function examplePath(name: string): string {
   return path.join(repoRoot, 'examples', name, 'lab.yaml')
 }
 
-/** A fresh temp directory and a lab file path inside it (not created). */
+const tempDirs: string[] = []
+process.once('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, {force: true, recursive: true})
+})
+
+/** A fresh temp directory and a lab file path inside it (not created); removed when the test file's process exits. */
 export function tempLab(name = 'lab.json'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvnet-test-'))
+  tempDirs.push(dir)
   return path.join(dir, name)
 }
 
