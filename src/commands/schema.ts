@@ -1,9 +1,5 @@
-import fs from 'node:fs'
-
 import {HvnetCommand} from '../cli/base-command.js'
-
-/** The JSON Schema shipped in the package (schemas/lab.schema.json, derived from labfile-schema.ts). */
-export const LAB_SCHEMA_URL = new URL('../../../schemas/lab.schema.json', import.meta.url)
+import {labFileJsonSchema} from '../model/json-schema.js'
 
 export default class Schema extends HvnetCommand {
   static override description = `Print the JSON Schema of lab files, so editors validate and complete them.
@@ -16,8 +12,9 @@ VS Code with the YAML extension: save it as lab.schema.json and start lab.yaml w
   ]
 
   async run() {
-    const text = fs.readFileSync(LAB_SCHEMA_URL, 'utf8')
-    if (!this.jsonEnabled()) this.log(text.trimEnd())
-    return JSON.parse(text) as unknown
+    // The derivation that schemas/lab.schema.json is a copy of (test/model/labfile.test.ts pins the two equal).
+    const schema = labFileJsonSchema()
+    if (!this.jsonEnabled()) this.log(JSON.stringify(schema, null, 2))
+    return schema
   }
 }

@@ -111,6 +111,7 @@ vms:
     const schema = await cli(['schema'])
     assert.equal(schema.exitCode, 0)
     assert.equal(JSON.parse(schema.stdout).title, 'hvnet lab file')
+    assert.equal(schema.stdout, fs.readFileSync(path.join(repoRoot, 'schemas/lab.schema.json'), 'utf8').trimEnd(), 'the shipped schema, byte for byte')
   })
 })
 

@@ -1,3 +1,5 @@
+import {existsSync} from 'node:fs'
+
 import {HvnetCommand} from '../../cli/base-command.js'
 
 export default class ConfigPath extends HvnetCommand {
@@ -10,7 +12,6 @@ export default class ConfigPath extends HvnetCommand {
 
   async run() {
     const file = await this.labFile()
-    const {existsSync} = await import('node:fs')
     const result = {exists: existsSync(file), path: file}
     if (!this.jsonEnabled()) this.log(file)
     return result
