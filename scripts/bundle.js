@@ -86,7 +86,12 @@ const result = await esbuild.build({
   target: 'node20',
 })
 if (process.env.BUNDLE_ANALYZE) console.log(await esbuild.analyzeMetafile(result.metafile))
-const left = fs.readFileSync(path.join(root, BUNDLE), 'utf8').match(/.{0,60}\bimport\((?!\)).{0,30}/g)
+// esbuild escapes non-ASCII characters except in regular expressions (ansi-regex's CSI, U+009B);
+// escaped there too, the file is ASCII, which bin/bundle.js reads without decoding UTF-8.
+const bundled = fs.readFileSync(path.join(root, BUNDLE), 'utf8')
+const ascii = bundled.replaceAll(/[^\0-\x7F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+if (ascii !== bundled) fs.writeFileSync(path.join(root, BUNDLE), ascii)
+const left = ascii.match(/.{0,60}\bimport\((?!\)).{0,30}/g)
 if (left) throw new Error(`${BUNDLE} still calls import(), which fails inside a vm.Script on Node 20: ${left.join(' | ')}`)
 
 // The code cache: what a run compiles, saved after it. The runs cover the store (apply), the engine
