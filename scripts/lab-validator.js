@@ -113,16 +113,18 @@ class Writer {
   object(node, path) {
     const keys = Object.keys(node.entries)
     const keyTest = [`k.length !== ${keys.length}`, ...keys.map((key, i) => `k[${i}] !== ${JSON.stringify(key)}`)].join(' || ')
-    const values = keys.map((key) => {
+    // Each member read once into a local: the checks then test the local.
+    const values = keys.map((key, i) => {
       if (!/^[A-Za-z_$][\w$]*$/.test(key)) throw new Error(`lab-validator: key ${JSON.stringify(key)} (${path}) is not an identifier`)
-      return `    ${this.check(node.entries[key], `o.${key}`, path ? `${path}.${key}` : key)}`
+      return `  const v${i} = o.${key}\n  if (!(${this.check(node.entries[key], `v${i}`, path ? `${path}.${key}` : key)})) return false`
     })
     return this.fn(path || 'lab', [
       `  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false`,
       `  const k = Object.keys(d)`,
       `  if (${keyTest}) return false`,
       `  const o = d as Record<string, unknown>`,
-      `  return (\n${values.join(' &&\n')}\n  )`,
+      ...values,
+      `  return true`,
     ].join('\n'))
   }
 

@@ -17,11 +17,13 @@ function host_adapters_network(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 3 || k[0] !== "prefix" || k[1] !== "gateway" || k[2] !== "dhcp") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.prefix === 'string' && R1.test(o.prefix) &&
-    typeof o.gateway === 'string' && R2.test(o.gateway) &&
-    typeof o.dhcp === 'boolean'
-  )
+  const v0 = o.prefix
+  if (!(typeof v0 === 'string' && R1.test(v0))) return false
+  const v1 = o.gateway
+  if (!(typeof v1 === 'string' && R2.test(v1))) return false
+  const v2 = o.dhcp
+  if (!(typeof v2 === 'boolean')) return false
+  return true
 }
 
 function host_adapters_ipv4_addresses(d: unknown): boolean {
@@ -29,10 +31,11 @@ function host_adapters_ipv4_addresses(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 2 || k[0] !== "ipAddress" || k[1] !== "prefixLength") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.ipAddress === 'string' && R2.test(o.ipAddress) &&
-    typeof o.prefixLength === 'number' && Number.isInteger(o.prefixLength) && o.prefixLength >= 0 && o.prefixLength <= 32
-  )
+  const v0 = o.ipAddress
+  if (!(typeof v0 === 'string' && R2.test(v0))) return false
+  const v1 = o.prefixLength
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 0 && v1 <= 32)) return false
+  return true
 }
 
 function host_adapters_ipv4_addresses_list(d: unknown): d is unknown[] {
@@ -49,12 +52,15 @@ function host_adapters_ipv4(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 4 || k[0] !== "dhcp" || k[1] !== "addresses" || k[2] !== "defaultGateway" || k[3] !== "forwarding") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.dhcp === 'boolean' &&
-    host_adapters_ipv4_addresses_list(o.addresses) &&
-    (o.defaultGateway === null || typeof o.defaultGateway === 'string' && R2.test(o.defaultGateway)) &&
-    typeof o.forwarding === 'boolean'
-  )
+  const v0 = o.dhcp
+  if (!(typeof v0 === 'boolean')) return false
+  const v1 = o.addresses
+  if (!(host_adapters_ipv4_addresses_list(v1))) return false
+  const v2 = o.defaultGateway
+  if (!((v2 === null || typeof v2 === 'string' && R2.test(v2)))) return false
+  const v3 = o.forwarding
+  if (!(typeof v3 === 'boolean')) return false
+  return true
 }
 
 function host_adapters(d: unknown): boolean {
@@ -62,18 +68,27 @@ function host_adapters(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 10 || k[0] !== "name" || k[1] !== "kind" || k[2] !== "interfaceDescription" || k[3] !== "ifIndex" || k[4] !== "macAddress" || k[5] !== "linkSpeedBps" || k[6] !== "adminStatus" || k[7] !== "network" || k[8] !== "ipv4" || k[9] !== "portSecurityMaxMacs") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100 &&
-    (o.kind === "wired" || o.kind === "wireless") &&
-    typeof o.interfaceDescription === 'string' &&
-    typeof o.ifIndex === 'number' && Number.isInteger(o.ifIndex) && o.ifIndex >= 1 && o.ifIndex <= 2147483647 &&
-    typeof o.macAddress === 'string' && R0.test(o.macAddress) &&
-    typeof o.linkSpeedBps === 'number' && Number.isInteger(o.linkSpeedBps) && o.linkSpeedBps >= 0 &&
-    (o.adminStatus === "enabled" || o.adminStatus === "disabled") &&
-    (o.network === null || host_adapters_network(o.network)) &&
-    host_adapters_ipv4(o.ipv4) &&
-    (o.portSecurityMaxMacs === null || typeof o.portSecurityMaxMacs === 'number' && Number.isInteger(o.portSecurityMaxMacs) && o.portSecurityMaxMacs >= 1 && o.portSecurityMaxMacs <= 4096)
-  )
+  const v0 = o.name
+  if (!(typeof v0 === 'string' && v0.length >= 1 && v0.length <= 100)) return false
+  const v1 = o.kind
+  if (!((v1 === "wired" || v1 === "wireless"))) return false
+  const v2 = o.interfaceDescription
+  if (!(typeof v2 === 'string')) return false
+  const v3 = o.ifIndex
+  if (!(typeof v3 === 'number' && Number.isInteger(v3) && v3 >= 1 && v3 <= 2147483647)) return false
+  const v4 = o.macAddress
+  if (!(typeof v4 === 'string' && R0.test(v4))) return false
+  const v5 = o.linkSpeedBps
+  if (!(typeof v5 === 'number' && Number.isInteger(v5) && v5 >= 0)) return false
+  const v6 = o.adminStatus
+  if (!((v6 === "enabled" || v6 === "disabled"))) return false
+  const v7 = o.network
+  if (!((v7 === null || host_adapters_network(v7)))) return false
+  const v8 = o.ipv4
+  if (!(host_adapters_ipv4(v8))) return false
+  const v9 = o.portSecurityMaxMacs
+  if (!((v9 === null || typeof v9 === 'number' && Number.isInteger(v9) && v9 >= 1 && v9 <= 4096))) return false
+  return true
 }
 
 function host_adapters_list(d: unknown): d is unknown[] {
@@ -90,9 +105,9 @@ function host_vnics_vlanSetting_0(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 1 || k[0] !== "operationMode") return false
   const o = d as Record<string, unknown>
-  return (
-    o.operationMode === "Untagged"
-  )
+  const v0 = o.operationMode
+  if (!(v0 === "Untagged")) return false
+  return true
 }
 
 function host_vnics_vlanSetting_1(d: unknown): boolean {
@@ -100,10 +115,11 @@ function host_vnics_vlanSetting_1(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 2 || k[0] !== "accessVlanId" || k[1] !== "operationMode") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.accessVlanId === 'number' && Number.isInteger(o.accessVlanId) && o.accessVlanId >= 1 && o.accessVlanId <= 4094 &&
-    o.operationMode === "Access"
-  )
+  const v0 = o.accessVlanId
+  if (!(typeof v0 === 'number' && Number.isInteger(v0) && v0 >= 1 && v0 <= 4094)) return false
+  const v1 = o.operationMode
+  if (!(v1 === "Access")) return false
+  return true
 }
 
 function host_vnics_vlanSetting_2_allowedVlanIdList__tuple(d: unknown): d is unknown[] {
@@ -129,11 +145,13 @@ function host_vnics_vlanSetting_2(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 3 || k[0] !== "allowedVlanIdList" || k[1] !== "nativeVlanId" || k[2] !== "operationMode") return false
   const o = d as Record<string, unknown>
-  return (
-    host_vnics_vlanSetting_2_allowedVlanIdList_list(o.allowedVlanIdList) && o.allowedVlanIdList.length >= 1 &&
-    typeof o.nativeVlanId === 'number' && Number.isInteger(o.nativeVlanId) && o.nativeVlanId >= 1 && o.nativeVlanId <= 4094 &&
-    o.operationMode === "Trunk"
-  )
+  const v0 = o.allowedVlanIdList
+  if (!(host_vnics_vlanSetting_2_allowedVlanIdList_list(v0) && v0.length >= 1)) return false
+  const v1 = o.nativeVlanId
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 1 && v1 <= 4094)) return false
+  const v2 = o.operationMode
+  if (!(v2 === "Trunk")) return false
+  return true
 }
 
 function host_vnics_vlanSetting_3_0(d: unknown): boolean {
@@ -141,12 +159,15 @@ function host_vnics_vlanSetting_3_0(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 4 || k[0] !== "operationMode" || k[1] !== "primaryVlanId" || k[2] !== "privateVlanMode" || k[3] !== "secondaryVlanId") return false
   const o = d as Record<string, unknown>
-  return (
-    o.operationMode === "Private" &&
-    typeof o.primaryVlanId === 'number' && Number.isInteger(o.primaryVlanId) && o.primaryVlanId >= 1 && o.primaryVlanId <= 4094 &&
-    o.privateVlanMode === "Isolated" &&
-    typeof o.secondaryVlanId === 'number' && Number.isInteger(o.secondaryVlanId) && o.secondaryVlanId >= 1 && o.secondaryVlanId <= 4094
-  )
+  const v0 = o.operationMode
+  if (!(v0 === "Private")) return false
+  const v1 = o.primaryVlanId
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 1 && v1 <= 4094)) return false
+  const v2 = o.privateVlanMode
+  if (!(v2 === "Isolated")) return false
+  const v3 = o.secondaryVlanId
+  if (!(typeof v3 === 'number' && Number.isInteger(v3) && v3 >= 1 && v3 <= 4094)) return false
+  return true
 }
 
 function host_vnics_vlanSetting_3_1(d: unknown): boolean {
@@ -154,12 +175,15 @@ function host_vnics_vlanSetting_3_1(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 4 || k[0] !== "operationMode" || k[1] !== "primaryVlanId" || k[2] !== "privateVlanMode" || k[3] !== "secondaryVlanId") return false
   const o = d as Record<string, unknown>
-  return (
-    o.operationMode === "Private" &&
-    typeof o.primaryVlanId === 'number' && Number.isInteger(o.primaryVlanId) && o.primaryVlanId >= 1 && o.primaryVlanId <= 4094 &&
-    o.privateVlanMode === "Community" &&
-    typeof o.secondaryVlanId === 'number' && Number.isInteger(o.secondaryVlanId) && o.secondaryVlanId >= 1 && o.secondaryVlanId <= 4094
-  )
+  const v0 = o.operationMode
+  if (!(v0 === "Private")) return false
+  const v1 = o.primaryVlanId
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 1 && v1 <= 4094)) return false
+  const v2 = o.privateVlanMode
+  if (!(v2 === "Community")) return false
+  const v3 = o.secondaryVlanId
+  if (!(typeof v3 === 'number' && Number.isInteger(v3) && v3 >= 1 && v3 <= 4094)) return false
+  return true
 }
 
 function host_vnics_vlanSetting_3_2(d: unknown): boolean {
@@ -167,12 +191,15 @@ function host_vnics_vlanSetting_3_2(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 4 || k[0] !== "operationMode" || k[1] !== "primaryVlanId" || k[2] !== "privateVlanMode" || k[3] !== "secondaryVlanIdList") return false
   const o = d as Record<string, unknown>
-  return (
-    o.operationMode === "Private" &&
-    typeof o.primaryVlanId === 'number' && Number.isInteger(o.primaryVlanId) && o.primaryVlanId >= 1 && o.primaryVlanId <= 4094 &&
-    o.privateVlanMode === "Promiscuous" &&
-    host_vnics_vlanSetting_2_allowedVlanIdList_list(o.secondaryVlanIdList) && o.secondaryVlanIdList.length >= 1
-  )
+  const v0 = o.operationMode
+  if (!(v0 === "Private")) return false
+  const v1 = o.primaryVlanId
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 1 && v1 <= 4094)) return false
+  const v2 = o.privateVlanMode
+  if (!(v2 === "Promiscuous")) return false
+  const v3 = o.secondaryVlanIdList
+  if (!(host_vnics_vlanSetting_2_allowedVlanIdList_list(v3) && v3.length >= 1)) return false
+  return true
 }
 
 function host_vnics_vlanSetting_3_variant(d: unknown): boolean {
@@ -201,16 +228,23 @@ function host_vnics(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 8 || k[0] !== "name" || k[1] !== "switchId" || k[2] !== "interfaceAlias" || k[3] !== "interfaceDescription" || k[4] !== "ifIndex" || k[5] !== "macAddress" || k[6] !== "ipv4" || k[7] !== "vlanSetting") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100 &&
-    typeof o.switchId === 'string' &&
-    typeof o.interfaceAlias === 'string' &&
-    typeof o.interfaceDescription === 'string' &&
-    typeof o.ifIndex === 'number' && Number.isInteger(o.ifIndex) && o.ifIndex >= 1 && o.ifIndex <= 2147483647 &&
-    typeof o.macAddress === 'string' && R0.test(o.macAddress) &&
-    host_adapters_ipv4(o.ipv4) &&
-    host_vnics_vlanSetting_variant(o.vlanSetting)
-  )
+  const v0 = o.name
+  if (!(typeof v0 === 'string' && v0.length >= 1 && v0.length <= 100)) return false
+  const v1 = o.switchId
+  if (!(typeof v1 === 'string')) return false
+  const v2 = o.interfaceAlias
+  if (!(typeof v2 === 'string')) return false
+  const v3 = o.interfaceDescription
+  if (!(typeof v3 === 'string')) return false
+  const v4 = o.ifIndex
+  if (!(typeof v4 === 'number' && Number.isInteger(v4) && v4 >= 1 && v4 <= 2147483647)) return false
+  const v5 = o.macAddress
+  if (!(typeof v5 === 'string' && R0.test(v5))) return false
+  const v6 = o.ipv4
+  if (!(host_adapters_ipv4(v6))) return false
+  const v7 = o.vlanSetting
+  if (!(host_vnics_vlanSetting_variant(v7))) return false
+  return true
 }
 
 function host_vnics_list(d: unknown): d is unknown[] {
@@ -227,17 +261,25 @@ function host(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 9 || k[0] !== "computerName" || k[1] !== "macAddressMinimum" || k[2] !== "macAddressMaximum" || k[3] !== "nextMacOffset" || k[4] !== "nextIfIndex" || k[5] !== "vnicsCreated" || k[6] !== "bootCount" || k[7] !== "adapters" || k[8] !== "vnics") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.computerName === 'string' && o.computerName.length >= 1 && o.computerName.length <= 100 &&
-    typeof o.macAddressMinimum === 'string' && R0.test(o.macAddressMinimum) &&
-    typeof o.macAddressMaximum === 'string' && R0.test(o.macAddressMaximum) &&
-    typeof o.nextMacOffset === 'number' && Number.isInteger(o.nextMacOffset) && o.nextMacOffset >= 0 &&
-    typeof o.nextIfIndex === 'number' && Number.isInteger(o.nextIfIndex) && o.nextIfIndex >= 1 && o.nextIfIndex <= 2147483647 &&
-    typeof o.vnicsCreated === 'number' && Number.isInteger(o.vnicsCreated) && o.vnicsCreated >= 0 &&
-    typeof o.bootCount === 'number' && Number.isInteger(o.bootCount) && o.bootCount >= 0 &&
-    host_adapters_list(o.adapters) &&
-    host_vnics_list(o.vnics)
-  )
+  const v0 = o.computerName
+  if (!(typeof v0 === 'string' && v0.length >= 1 && v0.length <= 100)) return false
+  const v1 = o.macAddressMinimum
+  if (!(typeof v1 === 'string' && R0.test(v1))) return false
+  const v2 = o.macAddressMaximum
+  if (!(typeof v2 === 'string' && R0.test(v2))) return false
+  const v3 = o.nextMacOffset
+  if (!(typeof v3 === 'number' && Number.isInteger(v3) && v3 >= 0)) return false
+  const v4 = o.nextIfIndex
+  if (!(typeof v4 === 'number' && Number.isInteger(v4) && v4 >= 1 && v4 <= 2147483647)) return false
+  const v5 = o.vnicsCreated
+  if (!(typeof v5 === 'number' && Number.isInteger(v5) && v5 >= 0)) return false
+  const v6 = o.bootCount
+  if (!(typeof v6 === 'number' && Number.isInteger(v6) && v6 >= 0)) return false
+  const v7 = o.adapters
+  if (!(host_adapters_list(v7))) return false
+  const v8 = o.vnics
+  if (!(host_vnics_list(v8))) return false
+  return true
 }
 
 function switches(d: unknown): boolean {
@@ -245,15 +287,21 @@ function switches(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 7 || k[0] !== "id" || k[1] !== "name" || k[2] !== "netAdapterName" || k[3] !== "allowManagementOS" || k[4] !== "notes" || k[5] !== "isDefaultSwitch" || k[6] !== "icsPrefix") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.id === 'string' && R3.test(o.id) &&
-    typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100 &&
-    (o.netAdapterName === null || typeof o.netAdapterName === 'string' && o.netAdapterName.length >= 1 && o.netAdapterName.length <= 100) &&
-    typeof o.allowManagementOS === 'boolean' &&
-    typeof o.notes === 'string' &&
-    typeof o.isDefaultSwitch === 'boolean' &&
-    (o.icsPrefix === null || typeof o.icsPrefix === 'string' && R1.test(o.icsPrefix))
-  )
+  const v0 = o.id
+  if (!(typeof v0 === 'string' && R3.test(v0))) return false
+  const v1 = o.name
+  if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 100)) return false
+  const v2 = o.netAdapterName
+  if (!((v2 === null || typeof v2 === 'string' && v2.length >= 1 && v2.length <= 100))) return false
+  const v3 = o.allowManagementOS
+  if (!(typeof v3 === 'boolean')) return false
+  const v4 = o.notes
+  if (!(typeof v4 === 'string')) return false
+  const v5 = o.isDefaultSwitch
+  if (!(typeof v5 === 'boolean')) return false
+  const v6 = o.icsPrefix
+  if (!((v6 === null || typeof v6 === 'string' && R1.test(v6)))) return false
+  return true
 }
 
 function switches_list(d: unknown): d is unknown[] {
@@ -270,16 +318,23 @@ function nats_staticMappings(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 8 || k[0] !== "staticMappingId" || k[1] !== "protocol" || k[2] !== "remoteExternalIPAddressPrefix" || k[3] !== "externalIPAddress" || k[4] !== "externalPort" || k[5] !== "internalIPAddress" || k[6] !== "internalPort" || k[7] !== "active") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.staticMappingId === 'number' && Number.isInteger(o.staticMappingId) && o.staticMappingId >= 0 && o.staticMappingId <= 4294967295 &&
-    (o.protocol === "TCP" || o.protocol === "UDP") &&
-    typeof o.remoteExternalIPAddressPrefix === 'string' && R1.test(o.remoteExternalIPAddressPrefix) &&
-    typeof o.externalIPAddress === 'string' && R2.test(o.externalIPAddress) &&
-    typeof o.externalPort === 'number' && Number.isInteger(o.externalPort) && o.externalPort >= 1 && o.externalPort <= 65535 &&
-    typeof o.internalIPAddress === 'string' && R2.test(o.internalIPAddress) &&
-    typeof o.internalPort === 'number' && Number.isInteger(o.internalPort) && o.internalPort >= 1 && o.internalPort <= 65535 &&
-    typeof o.active === 'boolean'
-  )
+  const v0 = o.staticMappingId
+  if (!(typeof v0 === 'number' && Number.isInteger(v0) && v0 >= 0 && v0 <= 4294967295)) return false
+  const v1 = o.protocol
+  if (!((v1 === "TCP" || v1 === "UDP"))) return false
+  const v2 = o.remoteExternalIPAddressPrefix
+  if (!(typeof v2 === 'string' && R1.test(v2))) return false
+  const v3 = o.externalIPAddress
+  if (!(typeof v3 === 'string' && R2.test(v3))) return false
+  const v4 = o.externalPort
+  if (!(typeof v4 === 'number' && Number.isInteger(v4) && v4 >= 1 && v4 <= 65535)) return false
+  const v5 = o.internalIPAddress
+  if (!(typeof v5 === 'string' && R2.test(v5))) return false
+  const v6 = o.internalPort
+  if (!(typeof v6 === 'number' && Number.isInteger(v6) && v6 >= 1 && v6 <= 65535)) return false
+  const v7 = o.active
+  if (!(typeof v7 === 'boolean')) return false
+  return true
 }
 
 function nats_staticMappings_list(d: unknown): d is unknown[] {
@@ -296,13 +351,17 @@ function nats_externalAddresses(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 5 || k[0] !== "externalAddressId" || k[1] !== "ipAddress" || k[2] !== "portStart" || k[3] !== "portEnd" || k[4] !== "active") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.externalAddressId === 'number' && Number.isInteger(o.externalAddressId) && o.externalAddressId >= 0 && o.externalAddressId <= 4294967295 &&
-    typeof o.ipAddress === 'string' && R2.test(o.ipAddress) &&
-    typeof o.portStart === 'number' && Number.isInteger(o.portStart) && o.portStart >= 1 && o.portStart <= 65535 &&
-    typeof o.portEnd === 'number' && Number.isInteger(o.portEnd) && o.portEnd >= 1 && o.portEnd <= 65535 &&
-    typeof o.active === 'boolean'
-  )
+  const v0 = o.externalAddressId
+  if (!(typeof v0 === 'number' && Number.isInteger(v0) && v0 >= 0 && v0 <= 4294967295)) return false
+  const v1 = o.ipAddress
+  if (!(typeof v1 === 'string' && R2.test(v1))) return false
+  const v2 = o.portStart
+  if (!(typeof v2 === 'number' && Number.isInteger(v2) && v2 >= 1 && v2 <= 65535)) return false
+  const v3 = o.portEnd
+  if (!(typeof v3 === 'number' && Number.isInteger(v3) && v3 >= 1 && v3 <= 65535)) return false
+  const v4 = o.active
+  if (!(typeof v4 === 'boolean')) return false
+  return true
 }
 
 function nats_externalAddresses_list(d: unknown): d is unknown[] {
@@ -319,23 +378,37 @@ function nats(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 15 || k[0] !== "name" || k[1] !== "externalIPInterfaceAddressPrefix" || k[2] !== "internalIPInterfaceAddressPrefix" || k[3] !== "icmpQueryTimeout" || k[4] !== "tcpEstablishedConnectionTimeout" || k[5] !== "tcpTransientConnectionTimeout" || k[6] !== "tcpFilteringBehavior" || k[7] !== "udpFilteringBehavior" || k[8] !== "udpIdleSessionTimeout" || k[9] !== "udpInboundRefresh" || k[10] !== "active" || k[11] !== "staticMappings" || k[12] !== "nextStaticMappingId" || k[13] !== "externalAddresses" || k[14] !== "nextExternalAddressId") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100 &&
-    (o.externalIPInterfaceAddressPrefix === null || typeof o.externalIPInterfaceAddressPrefix === 'string' && R1.test(o.externalIPInterfaceAddressPrefix)) &&
-    typeof o.internalIPInterfaceAddressPrefix === 'string' && R1.test(o.internalIPInterfaceAddressPrefix) &&
-    typeof o.icmpQueryTimeout === 'number' && Number.isInteger(o.icmpQueryTimeout) && o.icmpQueryTimeout >= 1 && o.icmpQueryTimeout <= 4294967295 &&
-    typeof o.tcpEstablishedConnectionTimeout === 'number' && Number.isInteger(o.tcpEstablishedConnectionTimeout) && o.tcpEstablishedConnectionTimeout >= 1 && o.tcpEstablishedConnectionTimeout <= 4294967295 &&
-    typeof o.tcpTransientConnectionTimeout === 'number' && Number.isInteger(o.tcpTransientConnectionTimeout) && o.tcpTransientConnectionTimeout >= 1 && o.tcpTransientConnectionTimeout <= 4294967295 &&
-    (o.tcpFilteringBehavior === "AddressDependentFiltering" || o.tcpFilteringBehavior === "EndpointIndependentFiltering") &&
-    (o.udpFilteringBehavior === "AddressDependentFiltering" || o.udpFilteringBehavior === "EndpointIndependentFiltering") &&
-    typeof o.udpIdleSessionTimeout === 'number' && Number.isInteger(o.udpIdleSessionTimeout) && o.udpIdleSessionTimeout >= 1 && o.udpIdleSessionTimeout <= 4294967295 &&
-    typeof o.udpInboundRefresh === 'boolean' &&
-    typeof o.active === 'boolean' &&
-    nats_staticMappings_list(o.staticMappings) &&
-    typeof o.nextStaticMappingId === 'number' && Number.isInteger(o.nextStaticMappingId) && o.nextStaticMappingId >= 0 && o.nextStaticMappingId <= 4294967295 &&
-    nats_externalAddresses_list(o.externalAddresses) &&
-    typeof o.nextExternalAddressId === 'number' && Number.isInteger(o.nextExternalAddressId) && o.nextExternalAddressId >= 0 && o.nextExternalAddressId <= 4294967295
-  )
+  const v0 = o.name
+  if (!(typeof v0 === 'string' && v0.length >= 1 && v0.length <= 100)) return false
+  const v1 = o.externalIPInterfaceAddressPrefix
+  if (!((v1 === null || typeof v1 === 'string' && R1.test(v1)))) return false
+  const v2 = o.internalIPInterfaceAddressPrefix
+  if (!(typeof v2 === 'string' && R1.test(v2))) return false
+  const v3 = o.icmpQueryTimeout
+  if (!(typeof v3 === 'number' && Number.isInteger(v3) && v3 >= 1 && v3 <= 4294967295)) return false
+  const v4 = o.tcpEstablishedConnectionTimeout
+  if (!(typeof v4 === 'number' && Number.isInteger(v4) && v4 >= 1 && v4 <= 4294967295)) return false
+  const v5 = o.tcpTransientConnectionTimeout
+  if (!(typeof v5 === 'number' && Number.isInteger(v5) && v5 >= 1 && v5 <= 4294967295)) return false
+  const v6 = o.tcpFilteringBehavior
+  if (!((v6 === "AddressDependentFiltering" || v6 === "EndpointIndependentFiltering"))) return false
+  const v7 = o.udpFilteringBehavior
+  if (!((v7 === "AddressDependentFiltering" || v7 === "EndpointIndependentFiltering"))) return false
+  const v8 = o.udpIdleSessionTimeout
+  if (!(typeof v8 === 'number' && Number.isInteger(v8) && v8 >= 1 && v8 <= 4294967295)) return false
+  const v9 = o.udpInboundRefresh
+  if (!(typeof v9 === 'boolean')) return false
+  const v10 = o.active
+  if (!(typeof v10 === 'boolean')) return false
+  const v11 = o.staticMappings
+  if (!(nats_staticMappings_list(v11))) return false
+  const v12 = o.nextStaticMappingId
+  if (!(typeof v12 === 'number' && Number.isInteger(v12) && v12 >= 0 && v12 <= 4294967295)) return false
+  const v13 = o.externalAddresses
+  if (!(nats_externalAddresses_list(v13))) return false
+  const v14 = o.nextExternalAddressId
+  if (!(typeof v14 === 'number' && Number.isInteger(v14) && v14 >= 0 && v14 <= 4294967295)) return false
+  return true
 }
 
 function nats_list(d: unknown): d is unknown[] {
@@ -352,13 +425,17 @@ function vms_networkAdapters_acls__0(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 5 || k[0] !== "aclType" || k[1] !== "action" || k[2] !== "applicability" || k[3] !== "direction" || k[4] !== "ipAddress") return false
   const o = d as Record<string, unknown>
-  return (
-    o.aclType === "IPv4" &&
-    (o.action === "Allow" || o.action === "Deny" || o.action === "Meter") &&
-    (o.applicability === "Local" || o.applicability === "Remote") &&
-    (o.direction === "Inbound" || o.direction === "Outbound") &&
-    typeof o.ipAddress === 'string' && R1.test(o.ipAddress)
-  )
+  const v0 = o.aclType
+  if (!(v0 === "IPv4")) return false
+  const v1 = o.action
+  if (!((v1 === "Allow" || v1 === "Deny" || v1 === "Meter"))) return false
+  const v2 = o.applicability
+  if (!((v2 === "Local" || v2 === "Remote"))) return false
+  const v3 = o.direction
+  if (!((v3 === "Inbound" || v3 === "Outbound"))) return false
+  const v4 = o.ipAddress
+  if (!(typeof v4 === 'string' && R1.test(v4))) return false
+  return true
 }
 
 function vms_networkAdapters_acls__1(d: unknown): boolean {
@@ -366,13 +443,17 @@ function vms_networkAdapters_acls__1(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 5 || k[0] !== "aclType" || k[1] !== "action" || k[2] !== "applicability" || k[3] !== "direction" || k[4] !== "macAddress") return false
   const o = d as Record<string, unknown>
-  return (
-    o.aclType === "MAC" &&
-    (o.action === "Allow" || o.action === "Deny") &&
-    (o.applicability === "Local" || o.applicability === "Remote") &&
-    (o.direction === "Inbound" || o.direction === "Outbound") &&
-    typeof o.macAddress === 'string' && R4.test(o.macAddress)
-  )
+  const v0 = o.aclType
+  if (!(v0 === "MAC")) return false
+  const v1 = o.action
+  if (!((v1 === "Allow" || v1 === "Deny"))) return false
+  const v2 = o.applicability
+  if (!((v2 === "Local" || v2 === "Remote"))) return false
+  const v3 = o.direction
+  if (!((v3 === "Inbound" || v3 === "Outbound"))) return false
+  const v4 = o.macAddress
+  if (!(typeof v4 === 'string' && R4.test(v4))) return false
+  return true
 }
 
 function vms_networkAdapters_acls__variant(d: unknown): boolean {
@@ -407,18 +488,27 @@ function vms_networkAdapters_extendedAcls(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 10 || k[0] !== "action" || k[1] !== "direction" || k[2] !== "localIPAddress" || k[3] !== "remoteIPAddress" || k[4] !== "localPort" || k[5] !== "remotePort" || k[6] !== "protocol" || k[7] !== "weight" || k[8] !== "stateful" || k[9] !== "idleSessionTimeout") return false
   const o = d as Record<string, unknown>
-  return (
-    (o.action === "Allow" || o.action === "Deny") &&
-    (o.direction === "Inbound" || o.direction === "Outbound") &&
-    typeof o.localIPAddress === 'string' && R1.test(o.localIPAddress) &&
-    typeof o.remoteIPAddress === 'string' && R1.test(o.remoteIPAddress) &&
-    (o.localPort === null || vms_networkAdapters_extendedAcls_localPort_tuple(o.localPort)) &&
-    (o.remotePort === null || vms_networkAdapters_extendedAcls_localPort_tuple(o.remotePort)) &&
-    (o.protocol === null || typeof o.protocol === 'number' && Number.isInteger(o.protocol) && o.protocol >= 0 && o.protocol <= 255) &&
-    typeof o.weight === 'number' && Number.isInteger(o.weight) && o.weight >= 0 && o.weight <= 2147483647 &&
-    typeof o.stateful === 'boolean' &&
-    typeof o.idleSessionTimeout === 'number' && Number.isInteger(o.idleSessionTimeout) && o.idleSessionTimeout >= 0 && o.idleSessionTimeout <= 2147483647
-  )
+  const v0 = o.action
+  if (!((v0 === "Allow" || v0 === "Deny"))) return false
+  const v1 = o.direction
+  if (!((v1 === "Inbound" || v1 === "Outbound"))) return false
+  const v2 = o.localIPAddress
+  if (!(typeof v2 === 'string' && R1.test(v2))) return false
+  const v3 = o.remoteIPAddress
+  if (!(typeof v3 === 'string' && R1.test(v3))) return false
+  const v4 = o.localPort
+  if (!((v4 === null || vms_networkAdapters_extendedAcls_localPort_tuple(v4)))) return false
+  const v5 = o.remotePort
+  if (!((v5 === null || vms_networkAdapters_extendedAcls_localPort_tuple(v5)))) return false
+  const v6 = o.protocol
+  if (!((v6 === null || typeof v6 === 'number' && Number.isInteger(v6) && v6 >= 0 && v6 <= 255))) return false
+  const v7 = o.weight
+  if (!(typeof v7 === 'number' && Number.isInteger(v7) && v7 >= 0 && v7 <= 2147483647)) return false
+  const v8 = o.stateful
+  if (!(typeof v8 === 'boolean')) return false
+  const v9 = o.idleSessionTimeout
+  if (!(typeof v9 === 'number' && Number.isInteger(v9) && v9 >= 0 && v9 <= 2147483647)) return false
+  return true
 }
 
 function vms_networkAdapters_extendedAcls_list(d: unknown): d is unknown[] {
@@ -435,9 +525,9 @@ function vms_networkAdapters_guestIPv4_0(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 1 || k[0] !== "mode") return false
   const o = d as Record<string, unknown>
-  return (
-    o.mode === "Dhcp"
-  )
+  const v0 = o.mode
+  if (!(v0 === "Dhcp")) return false
+  return true
 }
 
 function vms_networkAdapters_guestIPv4_1_dnsServers_list(d: unknown): d is unknown[] {
@@ -454,12 +544,15 @@ function vms_networkAdapters_guestIPv4_1(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 4 || k[0] !== "mode" || k[1] !== "ipAddress" || k[2] !== "defaultGateway" || k[3] !== "dnsServers") return false
   const o = d as Record<string, unknown>
-  return (
-    o.mode === "Static" &&
-    typeof o.ipAddress === 'string' && R1.test(o.ipAddress) &&
-    (o.defaultGateway === null || typeof o.defaultGateway === 'string' && R2.test(o.defaultGateway)) &&
-    vms_networkAdapters_guestIPv4_1_dnsServers_list(o.dnsServers)
-  )
+  const v0 = o.mode
+  if (!(v0 === "Static")) return false
+  const v1 = o.ipAddress
+  if (!(typeof v1 === 'string' && R1.test(v1))) return false
+  const v2 = o.defaultGateway
+  if (!((v2 === null || typeof v2 === 'string' && R2.test(v2)))) return false
+  const v3 = o.dnsServers
+  if (!(vms_networkAdapters_guestIPv4_1_dnsServers_list(v3))) return false
+  return true
 }
 
 function vms_networkAdapters_guestIPv4_variant(d: unknown): boolean {
@@ -476,23 +569,37 @@ function vms_networkAdapters(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 15 || k[0] !== "id" || k[1] !== "name" || k[2] !== "isLegacy" || k[3] !== "switchId" || k[4] !== "macAddress" || k[5] !== "dynamicMacAddressEnabled" || k[6] !== "macAddressSpoofing" || k[7] !== "dhcpGuard" || k[8] !== "routerGuard" || k[9] !== "portMirroringMode" || k[10] !== "maximumBandwidth" || k[11] !== "vlanSetting" || k[12] !== "acls" || k[13] !== "extendedAcls" || k[14] !== "guestIPv4") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.id === 'string' && R3.test(o.id) &&
-    typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100 &&
-    typeof o.isLegacy === 'boolean' &&
-    (o.switchId === null || typeof o.switchId === 'string') &&
-    typeof o.macAddress === 'string' && R0.test(o.macAddress) &&
-    typeof o.dynamicMacAddressEnabled === 'boolean' &&
-    typeof o.macAddressSpoofing === 'boolean' &&
-    typeof o.dhcpGuard === 'boolean' &&
-    typeof o.routerGuard === 'boolean' &&
-    (o.portMirroringMode === "None" || o.portMirroringMode === "Source" || o.portMirroringMode === "Destination") &&
-    typeof o.maximumBandwidth === 'number' && Number.isInteger(o.maximumBandwidth) && o.maximumBandwidth >= 0 &&
-    host_vnics_vlanSetting_variant(o.vlanSetting) &&
-    vms_networkAdapters_acls_list(o.acls) &&
-    vms_networkAdapters_extendedAcls_list(o.extendedAcls) &&
-    vms_networkAdapters_guestIPv4_variant(o.guestIPv4)
-  )
+  const v0 = o.id
+  if (!(typeof v0 === 'string' && R3.test(v0))) return false
+  const v1 = o.name
+  if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 100)) return false
+  const v2 = o.isLegacy
+  if (!(typeof v2 === 'boolean')) return false
+  const v3 = o.switchId
+  if (!((v3 === null || typeof v3 === 'string'))) return false
+  const v4 = o.macAddress
+  if (!(typeof v4 === 'string' && R0.test(v4))) return false
+  const v5 = o.dynamicMacAddressEnabled
+  if (!(typeof v5 === 'boolean')) return false
+  const v6 = o.macAddressSpoofing
+  if (!(typeof v6 === 'boolean')) return false
+  const v7 = o.dhcpGuard
+  if (!(typeof v7 === 'boolean')) return false
+  const v8 = o.routerGuard
+  if (!(typeof v8 === 'boolean')) return false
+  const v9 = o.portMirroringMode
+  if (!((v9 === "None" || v9 === "Source" || v9 === "Destination"))) return false
+  const v10 = o.maximumBandwidth
+  if (!(typeof v10 === 'number' && Number.isInteger(v10) && v10 >= 0)) return false
+  const v11 = o.vlanSetting
+  if (!(host_vnics_vlanSetting_variant(v11))) return false
+  const v12 = o.acls
+  if (!(vms_networkAdapters_acls_list(v12))) return false
+  const v13 = o.extendedAcls
+  if (!(vms_networkAdapters_extendedAcls_list(v13))) return false
+  const v14 = o.guestIPv4
+  if (!(vms_networkAdapters_guestIPv4_variant(v14))) return false
+  return true
 }
 
 function vms_networkAdapters_list(d: unknown): d is unknown[] {
@@ -509,10 +616,11 @@ function vms_guest_listeningPorts(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 2 || k[0] !== "protocol" || k[1] !== "port") return false
   const o = d as Record<string, unknown>
-  return (
-    (o.protocol === "tcp" || o.protocol === "udp") &&
-    typeof o.port === 'number' && Number.isInteger(o.port) && o.port >= 1 && o.port <= 65535
-  )
+  const v0 = o.protocol
+  if (!((v0 === "tcp" || v0 === "udp"))) return false
+  const v1 = o.port
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 1 && v1 <= 65535)) return false
+  return true
 }
 
 function vms_guest_listeningPorts_list(d: unknown): d is unknown[] {
@@ -529,11 +637,13 @@ function vms_guest(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 3 || k[0] !== "os" || k[1] !== "firewall" || k[2] !== "listeningPorts") return false
   const o = d as Record<string, unknown>
-  return (
-    (o.os === "linux" || o.os === "windows") &&
-    typeof o.firewall === 'boolean' &&
-    vms_guest_listeningPorts_list(o.listeningPorts)
-  )
+  const v0 = o.os
+  if (!((v0 === "linux" || v0 === "windows"))) return false
+  const v1 = o.firewall
+  if (!(typeof v1 === 'boolean')) return false
+  const v2 = o.listeningPorts
+  if (!(vms_guest_listeningPorts_list(v2))) return false
+  return true
 }
 
 function vms(d: unknown): boolean {
@@ -541,14 +651,19 @@ function vms(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 6 || k[0] !== "id" || k[1] !== "name" || k[2] !== "generation" || k[3] !== "state" || k[4] !== "networkAdapters" || k[5] !== "guest") return false
   const o = d as Record<string, unknown>
-  return (
-    typeof o.id === 'string' && R3.test(o.id) &&
-    typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100 &&
-    (o.generation === 1 || o.generation === 2) &&
-    (o.state === "Off" || o.state === "Running") &&
-    vms_networkAdapters_list(o.networkAdapters) &&
-    vms_guest(o.guest)
-  )
+  const v0 = o.id
+  if (!(typeof v0 === 'string' && R3.test(v0))) return false
+  const v1 = o.name
+  if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 100)) return false
+  const v2 = o.generation
+  if (!((v2 === 1 || v2 === 2))) return false
+  const v3 = o.state
+  if (!((v3 === "Off" || v3 === "Running"))) return false
+  const v4 = o.networkAdapters
+  if (!(vms_networkAdapters_list(v4))) return false
+  const v5 = o.guest
+  if (!(vms_guest(v5))) return false
+  return true
 }
 
 function vms_list(d: unknown): d is unknown[] {
@@ -574,16 +689,23 @@ function checks(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 8 || k[0] !== "name" || k[1] !== "from" || k[2] !== "to" || k[3] !== "protocol" || k[4] !== "port" || k[5] !== "expect" || k[6] !== "reason" || k[7] !== "via") return false
   const o = d as Record<string, unknown>
-  return (
-    (o.name === null || typeof o.name === 'string' && o.name.length >= 1 && o.name.length <= 100) &&
-    typeof o.from === 'string' && o.from.length >= 1 && o.from.length <= 100 &&
-    typeof o.to === 'string' && o.to.length >= 1 && o.to.length <= 100 &&
-    (o.protocol === "icmp" || o.protocol === "tcp" || o.protocol === "udp") &&
-    (o.port === null || typeof o.port === 'number' && Number.isInteger(o.port) && o.port >= 1 && o.port <= 65535) &&
-    (o.expect === "replied" || o.expect === "refused" || o.expect === "delivered" || o.expect === "dropped" || o.expect === "unreachable" || o.expect === "timeout") &&
-    (o.reason === null || typeof o.reason === 'string' && o.reason.length >= 1 && o.reason.length <= 100) &&
-    checks_via_list(o.via)
-  )
+  const v0 = o.name
+  if (!((v0 === null || typeof v0 === 'string' && v0.length >= 1 && v0.length <= 100))) return false
+  const v1 = o.from
+  if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 100)) return false
+  const v2 = o.to
+  if (!(typeof v2 === 'string' && v2.length >= 1 && v2.length <= 100)) return false
+  const v3 = o.protocol
+  if (!((v3 === "icmp" || v3 === "tcp" || v3 === "udp"))) return false
+  const v4 = o.port
+  if (!((v4 === null || typeof v4 === 'number' && Number.isInteger(v4) && v4 >= 1 && v4 <= 65535))) return false
+  const v5 = o.expect
+  if (!((v5 === "replied" || v5 === "refused" || v5 === "delivered" || v5 === "dropped" || v5 === "unreachable" || v5 === "timeout"))) return false
+  const v6 = o.reason
+  if (!((v6 === null || typeof v6 === 'string' && v6.length >= 1 && v6.length <= 100))) return false
+  const v7 = o.via
+  if (!(checks_via_list(v7))) return false
+  return true
 }
 
 function checks_list(d: unknown): d is unknown[] {
@@ -600,15 +722,21 @@ function lab(d: unknown): boolean {
   const k = Object.keys(d)
   if (k.length !== 7 || k[0] !== "schemaVersion" || k[1] !== "seed" || k[2] !== "host" || k[3] !== "switches" || k[4] !== "nats" || k[5] !== "vms" || k[6] !== "checks") return false
   const o = d as Record<string, unknown>
-  return (
-    o.schemaVersion === 3 &&
-    typeof o.seed === 'number' && Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 4294967295 &&
-    host(o.host) &&
-    switches_list(o.switches) &&
-    nats_list(o.nats) &&
-    vms_list(o.vms) &&
-    checks_list(o.checks)
-  )
+  const v0 = o.schemaVersion
+  if (!(v0 === 3)) return false
+  const v1 = o.seed
+  if (!(typeof v1 === 'number' && Number.isInteger(v1) && v1 >= 0 && v1 <= 4294967295)) return false
+  const v2 = o.host
+  if (!(host(v2))) return false
+  const v3 = o.switches
+  if (!(switches_list(v3))) return false
+  const v4 = o.nats
+  if (!(nats_list(v4))) return false
+  const v5 = o.vms
+  if (!(vms_list(v5))) return false
+  const v6 = o.checks
+  if (!(checks_list(v6))) return false
+  return true
 }
 
 /** True when valibot's LabSchema accepts `d` and returns it unchanged (see the header). */
