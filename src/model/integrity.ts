@@ -1,7 +1,7 @@
 // Cross-object rules of a lab document that a schema cannot state: every reference resolves,
 // names are unique as Windows compares them, counters are ahead of what they count.
 // A store edited by hand that breaks one is reported with the object it names.
-import type {Lab, VM, VMNetworkAdapter} from './schema.js'
+import type {Lab, NatStaticMapping, VM, VMNetworkAdapter} from './schema.js'
 
 import {inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
 import {compareNames, sameName} from './names.js'
@@ -131,6 +131,15 @@ function checkNats(lab: Lab): string | undefined {
       const outside = parseCidr(nat.externalIPInterfaceAddressPrefix)!
       if (networkOf(outside.address, outside.length) !== outside.address) return `${where}.externalIPInterfaceAddressPrefix: ${nat.externalIPInterfaceAddressPrefix} is not a network address`
     }
+    // The mappings of each protocol and external port, in order: a clash is looked for there alone,
+    // not in every mapping for every mapping.
+    const samePort = new Map<string, NatStaticMapping[]>()
+    for (const m of nat.staticMappings) {
+      const key = `${m.protocol}:${m.externalPort}`
+      const group = samePort.get(key)
+      if (group) group.push(m)
+      else samePort.set(key, [m])
+    }
     const mappingIds = new Set<number>()
     for (const m of nat.staticMappings) {
       const at = `${where}.staticMappings[${m.staticMappingId}]`
@@ -140,7 +149,7 @@ function checkNats(lab: Lab): string | undefined {
       if (!inPrefix(parseIpv4(m.internalIPAddress)!, inside.address, inside.length)) return `${at}.internalIPAddress: ${m.internalIPAddress} is not in ${nat.internalIPInterfaceAddressPrefix}`
       const remote = parseCidr(m.remoteExternalIPAddressPrefix)!
       if (networkOf(remote.address, remote.length) !== remote.address) return `${at}.remoteExternalIPAddressPrefix: ${m.remoteExternalIPAddressPrefix} is not a network address`
-      const clash = nat.staticMappings.find((o) => o !== m && o.protocol === m.protocol && o.externalPort === m.externalPort && (o.externalIPAddress === m.externalIPAddress || o.externalIPAddress === '0.0.0.0' || m.externalIPAddress === '0.0.0.0'))
+      const clash = samePort.get(`${m.protocol}:${m.externalPort}`)!.find((o) => o !== m && (o.externalIPAddress === m.externalIPAddress || o.externalIPAddress === '0.0.0.0' || m.externalIPAddress === '0.0.0.0'))
       if (clash) return `${at}: ${m.protocol} port ${m.externalPort} is mapped by StaticMappingID ${clash.staticMappingId} too`
     }
     const addressIds = new Set<number>()
