@@ -1,17 +1,41 @@
 // Cross-object rules of a lab document that a schema cannot state: every reference resolves,
 // names are unique as Windows compares them, counters are ahead of what they count.
 // A store edited by hand that breaks one is reported with the object it names.
-import type {Lab} from './schema.js'
+import type {Lab, NatStaticMapping, VM, VMNetworkAdapter} from './schema.js'
 
 import {inPrefix, networkOf, parseCidr, parseIpv4, prefixesOverlap} from './address.js'
 import {compareNames, sameName} from './names.js'
 import {MAX_LEGACY_ADAPTERS, MAX_SYNTHETIC_ADAPTERS, UNASSIGNED_MAC} from './vm.js'
 
+// Printable ASCII names are equal as sameName compares them exactly when their lower cases are
+// (every such character weighs on its own in the collator, case aside; integrity.test.ts checks
+// it against the collator). Control characters are not: the collator ignores them.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
 /** The first name that appears twice as sameName compares (sorted, so a lab of 1,000 VMs stays fast). */
 function firstDuplicate(names: string[]): string | undefined {
+  if (names.length < 2) return undefined
+  // Most labs have no duplicate: a set of lower cases proves it without the collator. Otherwise,
+  // or with a name outside printable ASCII, the sorted scan decides and names the duplicate.
+  const seen = new Set<string>()
+  let proven = true
+  for (const name of names) {
+    const key = name.toLowerCase()
+    if (!PRINTABLE_ASCII.test(name) || seen.has(key)) {
+      proven = false
+      break
+    }
+    seen.add(key)
+  }
+  if (proven) return undefined
   const sorted = [...names].sort(compareNames)
   for (let i = 1; i < sorted.length; i++) if (sameName(sorted[i - 1], sorted[i])) return sorted[i]
   return undefined
+}
+
+/** Built only for a message: a lab of 1,000 VMs has no string to build when it is sound. */
+function adapterPath(vm: VM, a: VMNetworkAdapter): string {
+  return `vms["${vm.name}"].networkAdapters["${a.name}"]`
 }
 
 function checkVms(lab: Lab, switchIds: Set<string>): string | undefined {
@@ -21,22 +45,24 @@ function checkVms(lab: Lab, switchIds: Set<string>): string | undefined {
   for (const vm of lab.vms) {
     if (ids.has(vm.id)) return `vms["${vm.name}"].id: ${vm.id} is used twice`
     ids.add(vm.id)
-    const duplicateNic = firstDuplicate(vm.networkAdapters.map((a) => a.name))
+    const adapters = vm.networkAdapters
+    const duplicateNic = adapters.length > 1 ? firstDuplicate(adapters.map((a) => a.name)) : undefined
     if (duplicateNic) return `vms["${vm.name}"].networkAdapters: two adapters are named "${duplicateNic}"`
-    const legacy = vm.networkAdapters.filter((a) => a.isLegacy).length
+    let legacy = 0
+    for (const a of adapters) if (a.isLegacy) legacy++
     if (legacy > 0 && vm.generation === 2) return `vms["${vm.name}"]: a generation 2 VM has no legacy adapters`
-    if (legacy > MAX_LEGACY_ADAPTERS || vm.networkAdapters.length - legacy > MAX_SYNTHETIC_ADAPTERS) return `vms["${vm.name}"].networkAdapters: more than ${MAX_SYNTHETIC_ADAPTERS} synthetic or ${MAX_LEGACY_ADAPTERS} legacy adapters`
-    for (const a of vm.networkAdapters) {
-      const where = `vms["${vm.name}"].networkAdapters["${a.name}"]`
-      if (ids.has(a.id)) return `${where}.id: ${a.id} is used twice`
+    if (legacy > MAX_LEGACY_ADAPTERS || adapters.length - legacy > MAX_SYNTHETIC_ADAPTERS) return `vms["${vm.name}"].networkAdapters: more than ${MAX_SYNTHETIC_ADAPTERS} synthetic or ${MAX_LEGACY_ADAPTERS} legacy adapters`
+    for (const a of adapters) {
+      if (ids.has(a.id)) return `${adapterPath(vm, a)}.id: ${a.id} is used twice`
       ids.add(a.id)
-      if (a.switchId !== null && !switchIds.has(a.switchId)) return `${where}.switchId: no switch with id ${a.switchId}`
-      if (!a.dynamicMacAddressEnabled && a.macAddress === UNASSIGNED_MAC) return `${where}.macAddress: a static MAC cannot be 000000000000`
-      if (a.dynamicMacAddressEnabled && vm.state === 'Running' && a.macAddress === UNASSIGNED_MAC) return `${where}.macAddress: a running VM's dynamic adapter has a MAC from the pool`
+      if (a.switchId !== null && !switchIds.has(a.switchId)) return `${adapterPath(vm, a)}.switchId: no switch with id ${a.switchId}`
+      if (!a.dynamicMacAddressEnabled && a.macAddress === UNASSIGNED_MAC) return `${adapterPath(vm, a)}.macAddress: a static MAC cannot be 000000000000`
+      if (a.dynamicMacAddressEnabled && vm.state === 'Running' && a.macAddress === UNASSIGNED_MAC) return `${adapterPath(vm, a)}.macAddress: a running VM's dynamic adapter has a MAC from the pool`
+      if (a.extendedAcls.length < 2) continue
       const weights = new Set<string>()
       for (const x of a.extendedAcls) {
         const key = `${x.direction}:${x.weight}`
-        if (weights.has(key)) return `${where}.extendedAcls: two ${x.direction} entries have weight ${x.weight}`
+        if (weights.has(key)) return `${adapterPath(vm, a)}.extendedAcls: two ${x.direction} entries have weight ${x.weight}`
         weights.add(key)
       }
     }
@@ -105,6 +131,15 @@ function checkNats(lab: Lab): string | undefined {
       const outside = parseCidr(nat.externalIPInterfaceAddressPrefix)!
       if (networkOf(outside.address, outside.length) !== outside.address) return `${where}.externalIPInterfaceAddressPrefix: ${nat.externalIPInterfaceAddressPrefix} is not a network address`
     }
+    // The mappings of each protocol and external port, in order: a clash is looked for there alone,
+    // not in every mapping for every mapping.
+    const samePort = new Map<string, NatStaticMapping[]>()
+    for (const m of nat.staticMappings) {
+      const key = `${m.protocol}:${m.externalPort}`
+      const group = samePort.get(key)
+      if (group) group.push(m)
+      else samePort.set(key, [m])
+    }
     const mappingIds = new Set<number>()
     for (const m of nat.staticMappings) {
       const at = `${where}.staticMappings[${m.staticMappingId}]`
@@ -114,7 +149,7 @@ function checkNats(lab: Lab): string | undefined {
       if (!inPrefix(parseIpv4(m.internalIPAddress)!, inside.address, inside.length)) return `${at}.internalIPAddress: ${m.internalIPAddress} is not in ${nat.internalIPInterfaceAddressPrefix}`
       const remote = parseCidr(m.remoteExternalIPAddressPrefix)!
       if (networkOf(remote.address, remote.length) !== remote.address) return `${at}.remoteExternalIPAddressPrefix: ${m.remoteExternalIPAddressPrefix} is not a network address`
-      const clash = nat.staticMappings.find((o) => o !== m && o.protocol === m.protocol && o.externalPort === m.externalPort && (o.externalIPAddress === m.externalIPAddress || o.externalIPAddress === '0.0.0.0' || m.externalIPAddress === '0.0.0.0'))
+      const clash = samePort.get(`${m.protocol}:${m.externalPort}`)!.find((o) => o !== m && (o.externalIPAddress === m.externalIPAddress || o.externalIPAddress === '0.0.0.0' || m.externalIPAddress === '0.0.0.0'))
       if (clash) return `${at}: ${m.protocol} port ${m.externalPort} is mapped by StaticMappingID ${clash.staticMappingId} too`
     }
     const addressIds = new Set<number>()
