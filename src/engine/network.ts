@@ -6,6 +6,7 @@
 //     'vm-off'), a port per host vNIC on it, and for an External switch one external port wired to
 //     the bound adapter's PhysicalLink;
 //   - a guest IP stack per adapter of a running VM, its interface behind the adapter's port;
+//     with `boot: 'none'` (a trace) both only once a frame or the caller needs them (see below);
 //   - the host IP stack with one interface per host interface: `vEthernet (...)` behind its switch
 //     port, and each physical adapter not bound to a switch wired straight to its PhysicalLink;
 //   - one PhysicalLink (and the LAN beyond it) per physical adapter;
@@ -14,29 +15,40 @@
 //   - the NAT core for the NAT objects (WinNAT, the Default Switch's ICS) in the host stack;
 //   - one Scheduler, starting at the state's clock.
 //
+// Built on demand (`boot: 'none'`): a VM adapter with no saved state whose switch port is plain
+// (AdapterIndex.plainVid) is a dormant port of its switch (src/engine/switch/vswitch.ts): no
+// conversion, no port, no stack until a frame must reach it or the caller asks for it (`guest`,
+// `vmPort`). A flooded copy its fresh stack would discard outright (an ARP request for another
+// address: the stack's ARP cache is empty, so RFC 826's merge learns nothing) is counted as that
+// stack would count it and skipped. Such a guest is unbooted, so nothing of it would be saved: the
+// network saves what it would have saved had it built every stack, at the cost of the path.
+//
 // Runtime state is gathered from the components (`exportState`) and restored into them at build
 // time; parts whose owner no longer exists are skipped. A configuration that cannot run (an adapter
 // pointing at a missing switch, a DHCP scope without a host vNIC) is an EngineInputError naming the object.
+import {adapterIndexOf} from './adapters.js'
 import {Scheduler} from './clock.js'
-import type {HostInterfaceConfig, NetworkConfig, SwitchConfig} from './config.js'
+import type {AdapterIndex, HostInterfaceConfig, NetworkConfig, SwitchConfig} from './config.js'
 import {DhcpServer} from './dhcp/server.js'
 import {GuestStack} from './ip/guest.js'
 import type {GuestSavedState} from './ip/guest.js'
 import {HostStack} from './ip/host.js'
+import {floodedArpRequestTarget} from './ip/stack.js'
 import type {HostSavedState} from './ip/host.js'
 import type {StackInterface} from './ip/stack.js'
 import {resolveA} from './lan/internet.js'
 import {PhysicalLink} from './lan/link.js'
 import {NatCore} from './nat/index.js'
 import type {NatHook} from './nat-hook.js'
-import {DROP_REASONS} from './observe.js'
-import type {DropCounters, DropReason, FrameSink, Place, Recorder} from './observe.js'
+import {DROP_REASONS, DropCounters} from './observe.js'
+import type {DropReason, FrameSink, Recorder} from './observe.js'
 import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
 import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
 import {VSwitch} from './switch/vswitch.js'
-import type {SwitchPort} from './switch/vswitch.js'
+import type {DormantPorts, PortSpec, SwitchPort} from './switch/vswitch.js'
 import {EngineInputError} from './errors.js'
 import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
+import type {Ipv4Address} from './wire/index.js'
 
 /** A NAT hook that keeps sessions across commands (src/engine/nat's NatCore is one). */
 export type StatefulNat = NatHook & {exportState?(): unknown; importState?(state: unknown): void}
@@ -50,21 +62,27 @@ export interface BuildOptions {
    */
   readonly nat?: StatefulNat | null
   /**
-   * Which running VM adapters without saved state boot now (their DHCP client starts); default all.
-   * The others stay unbooted until `bootGuest` (a trace boots only the guests its flow needs), and
-   * their state is not exported, so the next command boots them afresh.
+   * Whether running VM adapters without saved state boot now (their DHCP client starts): `all`,
+   * the default, or `none`: they stay unbooted until `bootGuest` (a trace boots only the guests its
+   * flow needs) and their state is not exported, so the next command boots them afresh. With `none`
+   * the stacks and ports of such adapters are built on demand (see the file's header).
    */
-  readonly boot?: (adapterKey: string) => boolean
+  readonly boot?: 'all' | 'none'
 }
 
-export class Network {
+export class Network implements DormantPorts {
   readonly scheduler: Scheduler
   /** By switch id. */
   readonly switches = new Map<string, VSwitch>()
-  /** The guest stacks of running VMs' adapters, by adapter key (`web/Network Adapter`). */
+  /** The guest stacks of running VMs' adapters built so far, by adapter key (`web/Network Adapter`); `guest(key)` builds one. */
   readonly guests = new Map<string, GuestStack>()
-  /** Every VM adapter's port (running or 'vm-off'), by adapter key. */
+  /** The VM adapters' ports built so far (running or 'vm-off'), by adapter key; `vmPort(key)` builds one. */
   readonly vmPorts = new Map<string, SwitchPort>()
+  readonly adapters: AdapterIndex
+  /** What the flooded copies skipped at dormant ports counted (their stacks' drops). */
+  private readonly dormantDrops = new DropCounters()
+  /** Per adapter: 0 built (or nothing to build), else 1 + its dormant state (see DORMANT_*). */
+  private readonly dormant: Uint8Array
   readonly host: HostStack
   /** By physical adapter name, lower-cased. */
   readonly links = new Map<string, PhysicalLink>()
@@ -75,7 +93,7 @@ export class Network {
   private natPassThrough: unknown = null
   /** Guests with no saved state that have not booted (BuildOptions.boot). */
   private readonly unbooted = new Set<string>()
-  private readonly boot: ((adapterKey: string) => boolean) | null
+  readonly boot: 'all' | 'none'
 
   /** @internal Use buildNetwork. */
   constructor(
@@ -87,15 +105,115 @@ export class Network {
     this.nat = options.nat !== undefined ? options.nat : config.nats.length > 0 ? new NatCore(config.nats) : null
     this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
     this.host.stack.rec = options.recorder
-    this.boot = options.boot ?? null
+    this.boot = options.boot ?? 'all'
+    this.adapters = adapterIndexOf(config)
+    this.dormant = new Uint8Array(this.adapters.count)
   }
 
   link(name: string): PhysicalLink | null {
     return this.links.get(name.toLowerCase()) ?? null
   }
 
+  /** The guest stack of a running VM's adapter (built now if it was not), or null. */
   guest(key: string): GuestStack | null {
+    const g = this.guests.get(key)
+    if (g !== undefined || this.boot === 'all') return g ?? null
+    const i = this.adapters.find(key)
+    if (i < 0 || this.dormant[i] === 0) return null
+    if (this.dormant[i] === DORMANT_PORT) this.switches.get(this.adapters.switchId(i)!)!.wakeDormant(this, i)
+    else this.makeGuest(i)
     return this.guests.get(key) ?? null
+  }
+
+  /** A VM adapter's switch port (built now if it was not), or null when it is not connected. */
+  vmPort(key: string): SwitchPort | null {
+    const p = this.vmPorts.get(key)
+    if (p !== undefined || this.boot === 'all') return p ?? null
+    const i = this.adapters.find(key)
+    if (i < 0 || this.dormant[i] !== DORMANT_PORT) return null
+    this.switches.get(this.adapters.switchId(i)!)!.wakeDormant(this, i)
+    return this.vmPorts.get(key) ?? null
+  }
+
+  /** Whether a running VM adapter holds `address` now (a stack not built yet holds its static address). */
+  guestHolds(address: Ipv4Address): boolean {
+    for (const g of this.guests.values()) if (g.iface.hasAddress(address)) return true
+    const a = this.adapters
+    for (let i = 0; i < a.count; i++) if (this.dormant[i] !== 0 && a.running(i) && a.hasStaticAddress(i, address)) return true
+    return false
+  }
+
+  /** Whether adapter `i` is running, and holds `address` now (see guestHolds). */
+  adapterHolds(i: number, address: Ipv4Address): boolean {
+    if (!this.adapters.running(i)) return false
+    if (this.dormant[i] !== 0) return this.adapters.hasStaticAddress(i, address)
+    return this.guests.get(this.adapters.key(i))?.iface.hasAddress(address) ?? false
+  }
+
+  /** How many guest stacks are built (a trace builds those its flow reaches). */
+  get builtGuests(): number {
+    return this.guests.size
+  }
+
+  // DormantPorts: the switches' dormant ports are VM adapters, by their index in `adapters`.
+
+  /** @internal */
+  key(i: number): string {
+    return this.adapters.key(i)
+  }
+
+  /** @internal */
+  hasMacAddress(i: number, mac: number): boolean {
+    return this.adapters.hasMacAddress(i, mac)
+  }
+
+  /**
+   * @internal A running adapter's fresh stack (nothing learned, its static address or none: it is
+   * unbooted) discards a flooded ARP request outright unless it asks for that address
+   * (IpStack.discardsFlooded with an empty ARP cache).
+   */
+  floodedTarget(frame: Uint8Array): number {
+    return floodedArpRequestTarget(frame)
+  }
+
+  /** @internal */
+  ignores(i: number, target: number): boolean {
+    return target === 0 || !this.adapters.hasStaticAddress(i, target)
+  }
+
+  /** @internal */
+  discarded(n: number): void {
+    this.dormantDrops.count('not-for-me', n)
+  }
+
+  /** @internal */
+  wake(i: number): PortSpec {
+    const a = this.adapters.adapter(i)
+    const guest = this.adapters.running(i) ? this.makeGuest(i) : null
+    return {key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place: {kind: 'vm', name: a.key}, sink: guest ?? VM_OFF, state: guest === null ? 'vm-off' : 'up'}
+  }
+
+  /** @internal */
+  woke(i: number, port: SwitchPort): void {
+    this.dormant[i] = 0
+    this.vmPorts.set(port.key, port)
+    const g = this.guests.get(port.key)
+    if (g !== undefined) g.iface.sink = port
+  }
+
+  /** @internal The guest stack of running adapter `i`, as a VM that has not booted has it. */
+  makeGuest(i: number): GuestStack {
+    const guest = new GuestStack(this.adapters.vm(i), this.adapters.adapter(i), this.scheduler)
+    guest.stack.rec = this.host.stack.rec
+    this.guests.set(guest.adapter.key, guest)
+    this.unbooted.add(guest.adapter.key)
+    this.dormant[i] = 0
+    return guest
+  }
+
+  /** @internal Adapter `i` is built on demand (`port`: a dormant port of its switch). */
+  sleep(i: number, port: boolean): void {
+    this.dormant[i] = port ? DORMANT_PORT : DORMANT_GUEST
   }
 
   /** Everything the network learned, as lab.runtime.json holds it. */
@@ -125,7 +243,7 @@ export class Network {
 
   /** Every component's drop counters summed, non-zero ones in DROP_REASONS order (`trace --json`). */
   drops(): Partial<Record<DropReason, number>> {
-    const all: DropCounters[] = [this.host.stack.drops]
+    const all: DropCounters[] = [this.host.stack.drops, this.dormantDrops]
     for (const sw of this.switches.values()) all.push(sw.drops)
     for (const g of this.guests.values()) all.push(g.stack.drops)
     for (const l of this.links.values()) {
@@ -156,8 +274,9 @@ export class Network {
 
   /** Boots a guest kept unbooted (BuildOptions.boot): its DHCP client starts now. */
   bootGuest(key: string): void {
+    const g = this.guest(key)
     if (!this.unbooted.delete(key)) return
-    this.guests.get(key)?.start()
+    g?.start()
   }
 
   /**
@@ -170,7 +289,7 @@ export class Network {
     for (const [key, g] of this.guests) {
       const saved = s?.guests[key]
       if (saved !== undefined) g.importState(saved as GuestSavedState)
-      else if (this.boot === null || this.boot(key)) g.start()
+      else if (this.boot === 'all') g.start()
       else this.unbooted.add(key)
     }
     if (s !== null) this.importState(s)
@@ -224,22 +343,7 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
     }
   }
 
-  for (const vm of config.vms) {
-    for (const a of vm.adapters) {
-      const place: Place = {kind: 'vm', name: a.key}
-      if (vm.running && a.macAddress === 0) throw new EngineInputError('configuration', `The network adapter "${a.name}" of the running VM "${vm.name}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
-      const guest = vm.running ? new GuestStack(vm, a, scheduler) : null
-      if (guest !== null) {
-        guest.stack.rec = rec
-        net.guests.set(a.key, guest)
-      }
-      if (a.switchId === null) continue
-      const sw = switchOf(a.switchId, () => `The network adapter "${a.name}" of VM "${vm.name}"`)
-      const port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place, sink: guest ?? VM_OFF, state: vm.running ? 'up' : 'vm-off'})
-      net.vmPorts.set(a.key, port)
-      if (guest !== null) guest.iface.sink = port
-    }
-  }
+  buildVmAdapters(net, runtime, switchOf)
 
   const vnicBySwitch = new Map<string, StackInterface>()
   for (const h of config.hostInterfaces) {
@@ -281,6 +385,64 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
 }
 
 /**
+ * Each VM adapter: its guest stack (running VMs) and its switch port; with `boot: 'none'`, an
+ * adapter with no saved state and a plain port (or none) is left dormant: a few facts read, nothing
+ * built. The others are built in the configuration's order, as are the switches' ports.
+ */
+function buildVmAdapters(net: Network, runtime: RuntimeState | null, switchOf: (id: string, whose: () => string) => VSwitch): void {
+  const index = net.adapters
+  const lazy = net.boot === 'none'
+  let saved: Set<number> | null = null
+  if (lazy && runtime !== null) {
+    saved = new Set()
+    for (const key of Object.keys(runtime.guests)) {
+      const i = index.find(key)
+      if (i >= 0) saved.add(i)
+    }
+  }
+  let lastId: string | null = null
+  let lastSwitch: VSwitch | null = null
+  for (let i = 0; i < index.count; i++) {
+    const running = index.running(i)
+    const switchId = index.switchId(i)
+    if (running && index.hasMacAddress(i, 0)) {
+      const a = index.adapter(i)
+      throw new EngineInputError('configuration', `The network adapter "${a.name}" of the running VM "${a.vmName}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
+    }
+    let sw: VSwitch | null = null
+    if (switchId !== null) {
+      if (switchId !== lastId) {
+        lastSwitch = switchOf(switchId, () => `The network adapter "${index.adapter(i).name}" of VM "${index.vm(i).name}"`)
+        lastId = switchId
+      }
+      sw = lastSwitch
+    }
+    if (lazy && (saved === null || !saved.has(i))) {
+      if (sw === null) {
+        if (running) net.sleep(i, false)
+        continue
+      }
+      const vid = running ? index.plainVid(i) : -1
+      if (vid >= 0 || !running) {
+        net.sleep(i, true)
+        sw.addDormantPort(net, i, vid, running)
+        continue
+      }
+    }
+    const a = index.adapter(i)
+    const guest = running ? new GuestStack(index.vm(i), a, net.scheduler) : null
+    if (guest !== null) {
+      guest.stack.rec = net.host.stack.rec
+      net.guests.set(a.key, guest)
+    }
+    if (sw === null) continue
+    const port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place: {kind: 'vm', name: a.key}, sink: guest ?? VM_OFF, state: running ? 'up' : 'vm-off'})
+    net.vmPorts.set(a.key, port)
+    if (guest !== null) guest.iface.sink = port
+  }
+}
+
+/**
  * A host interface whose address came from a LAN's DHCP server holds that lease: the server must
  * not hand the host's address to a VM bridged onto the same LAN. Restored state wins.
  */
@@ -319,6 +481,10 @@ function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackI
   link.attach(iface)
   iface.sink = link
 }
+
+/** Network.dormant: a dormant port of its switch; a running adapter not connected, its stack not built. */
+const DORMANT_PORT = 1
+const DORMANT_GUEST = 2
 
 /** The endpoint of a stopped VM's port: the switch drops with `vm-off` before it is reached. */
 const VM_OFF: FrameSink = {receive: () => {}}

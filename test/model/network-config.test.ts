@@ -203,12 +203,13 @@ describe('networkConfigOf: Microsoft\'s NAT walkthrough', () => {
     assert.equal(vm.networkAdapters[0].macAddress, '00155D001702')
   })
 
-  test('the same lab gives the same snapshot; the lab is not touched, and later changes to it do not reach the snapshot', () => {
+  test('the same lab gives the same snapshot; the lab is not touched, and later changes to it do not reach what the snapshot converted', () => {
     const before = serializeLab(lab)
     assert.deepEqual(networkConfigOf(lab), config)
     assert.equal(serializeLab(lab), before)
     const copy = structuredClone(lab)
     const snapshot = networkConfigOf(copy)
+    assert.equal(snapshot.vms.length, lab.vms.length, 'the VMs are converted on first access')
     copy.vms[0].guest.listeningPorts.push({port: 22, protocol: 'tcp'})
     copy.vms[0].networkAdapters[0].guestIPv4 = {mode: 'Dhcp'}
     copy.host.vnics[1].ipv4.addresses.push({ipAddress: '192.168.0.2', prefixLength: 24})

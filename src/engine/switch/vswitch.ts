@@ -15,6 +15,16 @@
 // Egress is synchronous (zero virtual time): endpoints schedule their own work. A frame whose tag
 // does not change is handed on as the same buffer (receivers never mutate what they get).
 //
+// Dormant ports (`addDormantPort`): a VM port a network knows by its facts alone (its MAC, whether
+// its VM runs, its VLAN) with no SwitchPort and no endpoint built. Only a plain port can be dormant
+// (untagged or access VLAN; no ACLs, guards, mirroring or MAC address spoofing), so what the switch
+// does with one needs no more than those facts. It wakes (SwitchPort and endpoint built) the first
+// time a frame must reach it or anything asks for it; a flood first asks the source whether the
+// port's fresh endpoint would discard the copy outright (`DormantPorts.discardsFlooded`), and then
+// skips it. Ports keep their order (`seq`): floods visit them in it, and of two ports configured with
+// one MAC the first keeps it, woken or not. A switch of 1,024 VM ports thus costs, for a frame, what
+// the ports it reaches cost, plus a tight loop over the members of a flood.
+//
 // Hot path (STYLE 7): the forwarding of a plain untagged unicast frame reads bytes, compares
 // integers, probes an open-addressing MAC table and calls the sink: no allocation, no closure, no
 // string, and with a null recorder no step object.
@@ -82,6 +92,29 @@ const ETH_MAX = 1514
 /** SwitchPort.macHi of a VM or host port whose MAC is still 000000000000. */
 const NO_MAC = -1
 
+/**
+ * The VM ports a switch knows before it builds them (see the file's header), by an id of the
+ * source's choosing. The switch calls each method only for a port that has not woken.
+ */
+export interface DormantPorts {
+  key(id: number): string
+  /** Whether the port is configured with `mac`. */
+  hasMacAddress(id: number, mac: Mac): boolean
+  /**
+   * FrameSink.discardsFlooded of the ports' endpoints as they would be built now, in two halves so
+   * that a flood reads the frame once: `floodedTarget` is -1 when such an endpoint takes this
+   * untagged flooded frame (every dormant member wakes), else the address (an ARP request's target)
+   * for which `ignores(id, target)` says whether port `id`'s endpoint discards it outright; the
+   * switch then reports how many it skipped (`discarded`) for the endpoints' drop counters.
+   */
+  floodedTarget(frame: Uint8Array): number
+  ignores(id: number, target: number): boolean
+  discarded(n: number): void
+  /** Builds the port's endpoint: the port's spec. `woke` follows with the port made from it. */
+  wake(id: number): PortSpec
+  woke(id: number, port: SwitchPort): void
+}
+
 /** One port of a VSwitch; `receive(frame)` is ingress from the port's endpoint. */
 export class SwitchPort implements FrameSink {
   readonly key: string
@@ -112,6 +145,10 @@ export class SwitchPort implements FrameSink {
   /** @internal */ readonly egressPolicy: boolean
   /** @internal */ stateCode: number
   /** @internal */ learnedCount = 0
+  /** @internal The port's place in the switch's port order (dormant ports included). */
+  seq = 0
+  /** @internal No dormant port before this one is configured with its MAC (checked once). */
+  macChecked = false
   private readonly sw: VSwitch
 
   /** @internal Use VSwitch.addPort. */
@@ -212,8 +249,19 @@ export class VSwitch {
   private readonly dropUnknownUnicast: boolean
   private readonly table = new MacTable<SwitchPort>()
   private readonly learned = new Map<Mac, {port: SwitchPort; atMs: number}>()
-  private readonly portList: SwitchPort[] = []
+  /** Ports in order: a SwitchPort, or the number of a dormant port (its index in the `dormant*` arrays). */
+  private readonly order: (SwitchPort | number)[] = []
+  private nextSeq = 0
   private readonly byKey = new Map<string, SwitchPort>()
+  private dormant: DormantPorts | null = null
+  /** Per dormant port: the source's id, seq, VLAN, whether up, and the port once woken. */
+  private readonly dormantId: number[] = []
+  private readonly dormantSeq: number[] = []
+  private readonly dormantVid: number[] = []
+  private readonly dormantUp: boolean[] = []
+  private readonly dormantPort: (SwitchPort | null)[] = []
+  /** Dormant ports not yet woken. */
+  private asleep = 0
   private external: SwitchPort | null = null
   private mirrorDestinations: SwitchPort[] = []
   /** Ports with port mirroring Source, counted whether or not a Destination port exists. */
@@ -221,7 +269,7 @@ export class VSwitch {
   /** `sourcePorts` when some port is a mirroring Destination, else 0: the forwarding path's one test. */
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
-  private floodCache = new Map<number, SwitchPort[]>()
+  private floodCache = new Map<number, (SwitchPort | number)[]>()
   /** The frame `facts` describe, within the current ingress call (null: none). */
   private factsFrame: Uint8Array | null = null
   private readonly facts: IpFacts = {fam: 0, src: 0, dst: 0, protocol: 0, srcPort: -1, dstPort: -1, flowSrc: 0, flowDst: 0, error: null}
@@ -239,9 +287,88 @@ export class VSwitch {
     return this.scheduler.now
   }
 
-  /** Ports in the order they were added. */
+  /** Ports in the order they were added (dormant ones wake). */
   get ports(): readonly SwitchPort[] {
-    return this.portList
+    return this.order.map((e) => this.resolve(e))
+  }
+
+  /** The port of an order entry, woken if dormant. */
+  private resolve(e: SwitchPort | number): SwitchPort {
+    return typeof e === 'number' ? this.dormantPort[e] ?? this.wake(e) : e
+  }
+
+  /** The ports built so far, in order. */
+  private built(): SwitchPort[] {
+    const out: SwitchPort[] = []
+    for (const e of this.order) {
+      const p = typeof e === 'number' ? this.dormantPort[e] : e
+      if (p !== null) out.push(p)
+    }
+    return out
+  }
+
+  /**
+   * Adds a dormant port (see the file's header): `id` names it to `source` (one source per switch),
+   * `up` whether its VM runs, and then `vid` is its plain port's VLAN (0 untagged, else its access
+   * VLAN). A port whose VM is off is in no flood and drops what reaches it: any port may sleep then.
+   */
+  addDormantPort(source: DormantPorts, id: number, vid: number, up: boolean): void {
+    if (this.dormant !== null && this.dormant !== source) throw new RangeError(`vswitch ${this.config.name}: dormant ports come from one source`)
+    this.dormant = source
+    const n = this.dormantId.length
+    this.dormantId.push(id)
+    this.dormantSeq.push(this.nextSeq++)
+    this.dormantVid.push(vid)
+    this.dormantUp.push(up)
+    this.dormantPort.push(null)
+    this.order.push(n)
+    this.asleep++
+    if (this.floodCache.size > 0) this.floodCache.clear()
+  }
+
+  /** Wakes the dormant port `source` calls `id` (nothing when it is awake already or unknown). */
+  wakeDormant(source: DormantPorts, id: number): void {
+    if (this.dormant !== source) return
+    const n = this.dormantId.indexOf(id)
+    if (n >= 0 && this.dormantPort[n] === null) this.wake(n)
+  }
+
+  /** Builds dormant port `n`: it takes its place in the port order, and its MAC if it is the first configured with it. */
+  private wake(n: number): SwitchPort {
+    const source = this.dormant!
+    const id = this.dormantId[n]
+    const p = new SwitchPort(this, source.wake(id), this.ref)
+    const up = this.dormantUp[n]
+    if (p.features === null || p.stateCode !== (up ? UP : VM_OFF) || (up && plainVid(p) !== this.dormantVid[n])) {
+      throw new RangeError(`vswitch ${this.config.name}: dormant port ${p.key} woke as another port than it slept (a plain port in VID ${this.dormantVid[n]})`)
+    }
+    p.seq = this.dormantSeq[n]
+    this.dormantPort[n] = p
+    this.asleep--
+    this.byKey.set(p.key, p)
+    if (p.macAddress !== 0) this.claimMac(p)
+    source.woke(id, p)
+    return p
+  }
+
+  /** The first dormant port (not woken) configured with `mac` and before `seq`, or -1. */
+  private sleeperWith(mac: Mac, seq: number): number {
+    const source = this.dormant!
+    for (let n = 0; n < this.dormantId.length && this.dormantSeq[n] < seq; n++) {
+      if (this.dormantPort[n] === null && source.hasMacAddress(this.dormantId[n], mac)) return n
+    }
+    return -1
+  }
+
+  /** The port a unicast destination MAC reaches: the MAC table, and dormant ports configured with it. */
+  private lookup(hi: number, lo: number): SwitchPort | null {
+    const d = this.table.get(hi, lo)
+    if (this.asleep === 0 || (d !== null && (d.macChecked || d.macHi !== hi || d.macLo !== lo))) return d
+    // Not in the table, or a configured MAC a port asleep before it may hold: wake that one.
+    const n = this.sleeperWith((hi & 0xffff) * 0x1_0000_0000 + (lo >>> 0), d === null ? Infinity : d.seq)
+    if (n >= 0) return this.wake(n)
+    if (d !== null) d.macChecked = true
+    return d
   }
 
   /** Adds a port. Throws a RangeError for a duplicate key, a second external port or bad features. */
@@ -252,7 +379,8 @@ export class VSwitch {
       if (this.external !== null) throw new RangeError(`vswitch ${this.config.name}: it already has an external port (${this.external.key})`)
     }
     const p = new SwitchPort(this, spec, this.ref)
-    this.portList.push(p)
+    p.seq = this.nextSeq++
+    this.order.push(p)
     this.byKey.set(p.key, p)
     if (p.kindCode === KIND_EXTERNAL) this.external = p
     else if (p.macAddress !== 0) this.claimMac(p)
@@ -264,10 +392,10 @@ export class VSwitch {
     return p
   }
 
-  /** Enters a port's configured MAC, unless another port is configured with it (the first keeps it). */
+  /** Enters a port's configured MAC, unless a port before it is configured with it (the first keeps it). */
   private claimMac(p: SwitchPort): void {
     const owner = this.table.get(p.macHi, p.macLo)
-    if (owner !== null && owner.macAddress === p.macAddress) return
+    if (owner !== null && owner.macAddress === p.macAddress && owner.kindCode !== KIND_EXTERNAL && owner.seq < p.seq) return
     if (owner !== null) {
       // It was learned behind a port with MAC address spoofing On: configuration wins.
       owner.learnedCount--
@@ -281,14 +409,15 @@ export class VSwitch {
     if (this.byKey.get(port.key) !== port) return
     this.forgetLearned(port)
     port.stateCode = DISCONNECTED
-    this.portList.splice(this.portList.indexOf(port), 1)
+    const at = this.order.findIndex((e) => e === port || (typeof e === 'number' && this.dormantPort[e] === port))
+    this.order.splice(at, 1)
     this.byKey.delete(port.key)
     if (this.external === port) this.external = null
     if (port.kindCode !== KIND_EXTERNAL && port.macAddress !== 0 && this.table.get(port.macHi, port.macLo) === port) {
       this.table.delete(port.macHi, port.macLo)
       // A second port configured with the same MAC now owns it.
-      const next = this.portList.find((q) => q.kindCode !== KIND_EXTERNAL && q.macAddress === port.macAddress)
-      if (next !== undefined) this.claimMac(next)
+      const next = this.configuredWith(port.macAddress)
+      if (next !== null) this.claimMac(next)
     }
     this.indexMirroring()
     this.floodCache = new Map()
@@ -305,8 +434,25 @@ export class VSwitch {
   }
 
   findPort(key: string): Lookup<SwitchPort> {
-    const p = this.byKey.get(key)
+    let p = this.byKey.get(key)
+    if (p === undefined && this.asleep > 0) {
+      const n = this.dormantId.findIndex((id, i) => this.dormantPort[i] === null && this.dormant!.key(id) === key)
+      if (n >= 0) p = this.wake(n)
+    }
     return p === undefined ? {kind: 'not-found'} : {kind: 'found', value: p}
+  }
+
+  /** The first port in order configured with `mac` (woken if dormant), or null. */
+  private configuredWith(mac: Mac): SwitchPort | null {
+    for (const e of this.order) {
+      if (typeof e === 'number') {
+        const w = this.dormantPort[e]
+        if (w !== null ? w.macAddress === mac : this.dormant!.hasMacAddress(this.dormantId[e], mac)) return this.resolve(e)
+      } else if (e.kindCode !== KIND_EXTERNAL && e.macAddress === mac) {
+        return e
+      }
+    }
+    return null
   }
 
   /** MACs learned behind ports with MAC address spoofing On, sorted by MAC (runtime state). */
@@ -376,7 +522,7 @@ export class VSwitch {
     // Lookup.
     const dstHi = (f[0] << 8) | f[1]
     if ((dstHi & 0x100) !== 0) return this.flood(p, f, vid, tagged)
-    const d = this.table.get(dstHi, (f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5])
+    const d = this.lookup(dstHi, (f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5])
     if (d === null) return this.unknownUnicast(p, f, vid, tagged)
     if (d === p) return this.dropSamePort(p, f)
     if (d.stateCode !== UP) return this.dropVmOff(d, f)
@@ -568,8 +714,9 @@ export class VSwitch {
   private learnAt(p: SwitchPort, hi: number, lo: number, mac: Mac, atMs: number): boolean {
     const owner = this.table.get(hi, lo)
     if (owner === p) return false
-    // A configured port MAC is never learned over.
+    // A configured port MAC is never learned over, a dormant port's included.
     if (owner !== null && owner.macHi === hi && owner.macLo === lo && owner.kindCode !== KIND_EXTERNAL) return false
+    if (this.asleep > 0 && this.sleeperWith(mac, Infinity) >= 0) return false
     if (p.learnedCount >= MAX_LEARNED_PER_PORT) return false
     if (owner !== null) owner.learnedCount--
     this.table.set(hi, lo, p)
@@ -590,10 +737,19 @@ export class VSwitch {
   // -------------------------------------------------------------------------------------------
   // Lookup and egress
 
-  private members(vid: number): SwitchPort[] {
+  /** The ports up and members of `vid`, in order: SwitchPorts, and dormant ports by number (they may have woken since). */
+  private members(vid: number): (SwitchPort | number)[] {
     let m = this.floodCache.get(vid)
     if (m === undefined) {
-      m = this.portList.filter((q) => q.stateCode === UP && egressOf(q.vlan, vid) !== NOT_MEMBER)
+      m = []
+      for (const e of this.order) {
+        if (typeof e === 'number') {
+          const w = this.dormantPort[e]
+          if (w === null ? this.dormantUp[e] && this.dormantVid[e] === vid : w.stateCode === UP && egressOf(w.vlan, vid) !== NOT_MEMBER) m.push(e)
+        } else if (e.stateCode === UP && egressOf(e.vlan, vid) !== NOT_MEMBER) {
+          m.push(e)
+        }
+      }
       this.floodCache.set(vid, m)
     }
     return m
@@ -611,8 +767,27 @@ export class VSwitch {
     let tagged2: Uint8Array | null = null
     let mirrorFrame: Uint8Array | null = null
     let mirrorFrom: SwitchPort | null = null
+    const dormantPort = this.dormantPort
+    /** What dormant members' endpoints discard (DormantPorts.floodedTarget); -2: not read yet. */
+    let target = -2
+    let skipped = 0
     for (let i = 0; i < members.length; i++) {
-      const m = members[i]
+      const e = members[i]
+      let m: SwitchPort
+      if (typeof e !== 'number') m = e
+      else {
+        const w = dormantPort[e]
+        if (w !== null) m = w
+        else {
+          // A dormant member: a plain port that receives untagged, with no inbound policy.
+          if (target === -2) target = tagged ? -1 : this.dormant!.floodedTarget(f)
+          if (target >= 0 && this.dormant!.ignores(this.dormantId[e], target)) {
+            skipped++
+            continue
+          }
+          m = this.wake(e)
+        }
+      }
       if (m === p) continue
       if (m.egressPolicy && !this.egressPolicies(m, f, tagged)) continue
       const mode = egressOf(m.vlan, vid)
@@ -629,6 +804,7 @@ export class VSwitch {
         mirrorFrom = m
       }
     }
+    if (skipped > 0) this.dormant!.discarded(skipped)
     if (this.mirrorSources !== 0) {
       if (p.mirror === MIRROR_SOURCE) this.mirror(p, f, p, 'sent', members)
       else if (mirrorFrom !== null) this.mirror(mirrorFrom, mirrorFrame!, p, 'received', members)
@@ -681,8 +857,9 @@ export class VSwitch {
   // port of the switch, except the port the frame came from and ports that get the frame itself.
 
   private indexMirroring(): void {
-    this.mirrorDestinations = this.portList.filter((q) => q.mirror === MIRROR_DESTINATION)
-    this.sourcePorts = this.portList.filter((q) => q.mirror === MIRROR_SOURCE).length
+    const built = this.built()
+    this.mirrorDestinations = built.filter((q) => q.mirror === MIRROR_DESTINATION)
+    this.sourcePorts = built.filter((q) => q.mirror === MIRROR_SOURCE).length
     this.mirrorSources = this.mirrorDestinations.length === 0 ? 0 : this.sourcePorts
   }
 
@@ -691,7 +868,7 @@ export class VSwitch {
     else if (out !== null && d.mirror === MIRROR_SOURCE) this.mirror(d, out, p, 'received', d)
   }
 
-  private mirror(source: SwitchPort, frame: Uint8Array, from: SwitchPort, what: 'sent' | 'received', gotIt: SwitchPort | readonly SwitchPort[] | null): void {
+  private mirror(source: SwitchPort, frame: Uint8Array, from: SwitchPort, what: 'sent' | 'received', gotIt: SwitchPort | readonly (SwitchPort | number)[] | null): void {
     for (const m of this.mirrorDestinations) {
       if (m === from || m === source || m.stateCode !== UP) continue
       if (gotIt !== null && (gotIt === m || (Array.isArray(gotIt) && gotIt.includes(m)))) continue
@@ -888,4 +1065,11 @@ function icmpv6Type(f: Uint8Array, l3: number): number {
     o += (f[o + 1] + 1) * 8
   }
   return next === 58 && f.length > o ? f[o] : -1
+}
+
+/** The VLAN of a plain port (AdapterIndex.plainVid's rule), or -1. */
+function plainVid(p: SwitchPort): number {
+  const v = p.vlan
+  const plain = !p.spoofing && !p.dhcpGuard && !p.routerGuard && p.mirror === MIRROR_NONE && p.aclIn === null && p.aclOut === null && p.xaclIn === null && p.xaclOut === null
+  return plain && v.ingress === IN_ACCESS && v.pvlan === null ? v.sendVid : -1
 }
