@@ -28,7 +28,7 @@
 // pointing at a missing switch, a DHCP scope without a host vNIC) is an EngineInputError naming the object.
 import {adapterIndexOf} from './adapters.js'
 import {Scheduler} from './clock.js'
-import type {AdapterIndex, HostInterfaceConfig, NetworkConfig, SwitchConfig} from './config.js'
+import type {AdapterIndex, HostInterfaceConfig, NetworkConfig, SwitchConfig, VmAdapterConfig} from './config.js'
 import {DhcpServer} from './dhcp/server.js'
 import {GuestStack} from './ip/guest.js'
 import type {GuestSavedState} from './ip/guest.js'
@@ -45,6 +45,7 @@ import type {DropReason, FrameSink, Recorder} from './observe.js'
 import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
 import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
 import {VSwitch} from './switch/vswitch.js'
+import {ASLEEP_OFF, NOT_HERE, NOT_PLAIN} from './switch/vswitch.js'
 import type {DormantPorts, PortSpec, SwitchPort} from './switch/vswitch.js'
 import {EngineInputError} from './errors.js'
 import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
@@ -68,6 +69,11 @@ export interface BuildOptions {
    * the stacks and ports of such adapters are built on demand (see the file's header).
    */
   readonly boot?: 'all' | 'none'
+  /**
+   * With `boot: 'none'`: build every stack and port at once rather than on demand. What the network
+   * does and saves is the same either way (tests compare the two); only the cost differs.
+   */
+  readonly buildAll?: boolean
 }
 
 export class Network implements DormantPorts {
@@ -81,8 +87,8 @@ export class Network implements DormantPorts {
   readonly adapters: AdapterIndex
   /** What the flooded copies skipped at dormant ports counted (their stacks' drops). */
   private readonly dormantDrops = new DropCounters()
-  /** Per adapter: 0 built (or nothing to build), else 1 + its dormant state (see DORMANT_*). */
-  private readonly dormant: Uint8Array
+  /** The adapters (by index) built so far when `lazy`; otherwise every one is. */
+  private readonly built = new Set<number>()
   readonly host: HostStack
   /** By physical adapter name, lower-cased. */
   readonly links = new Map<string, PhysicalLink>()
@@ -94,6 +100,8 @@ export class Network implements DormantPorts {
   /** Guests with no saved state that have not booted (BuildOptions.boot). */
   private readonly unbooted = new Set<string>()
   readonly boot: 'all' | 'none'
+  /** Stacks and ports are built on demand (boot 'none', not buildAll). */
+  readonly lazy: boolean
 
   /** @internal Use buildNetwork. */
   constructor(
@@ -106,8 +114,8 @@ export class Network implements DormantPorts {
     this.host = new HostStack(config.hostInterfaces, this.scheduler, {nat: this.nat})
     this.host.stack.rec = options.recorder
     this.boot = options.boot ?? 'all'
+    this.lazy = this.boot === 'none' && options.buildAll !== true
     this.adapters = adapterIndexOf(config)
-    this.dormant = new Uint8Array(this.adapters.count)
   }
 
   link(name: string): PhysicalLink | null {
@@ -117,21 +125,20 @@ export class Network implements DormantPorts {
   /** The guest stack of a running VM's adapter (built now if it was not), or null. */
   guest(key: string): GuestStack | null {
     const g = this.guests.get(key)
-    if (g !== undefined || this.boot === 'all') return g ?? null
+    if (g !== undefined || !this.lazy) return g ?? null
     const i = this.adapters.find(key)
-    if (i < 0 || this.dormant[i] === 0) return null
-    if (this.dormant[i] === DORMANT_PORT) this.switches.get(this.adapters.switchId(i)!)!.wakeDormant(this, i)
-    else this.makeGuest(i)
+    if (i < 0 || this.built.has(i) || !this.adapters.running(i)) return null
+    this.buildAdapter(i)
     return this.guests.get(key) ?? null
   }
 
   /** A VM adapter's switch port (built now if it was not), or null when it is not connected. */
   vmPort(key: string): SwitchPort | null {
     const p = this.vmPorts.get(key)
-    if (p !== undefined || this.boot === 'all') return p ?? null
+    if (p !== undefined || !this.lazy) return p ?? null
     const i = this.adapters.find(key)
-    if (i < 0 || this.dormant[i] !== DORMANT_PORT) return null
-    this.switches.get(this.adapters.switchId(i)!)!.wakeDormant(this, i)
+    if (i < 0 || this.built.has(i) || this.adapters.switchId(i) === null) return null
+    this.buildAdapter(i)
     return this.vmPorts.get(key) ?? null
   }
 
@@ -139,14 +146,14 @@ export class Network implements DormantPorts {
   guestHolds(address: Ipv4Address): boolean {
     for (const g of this.guests.values()) if (g.iface.hasAddress(address)) return true
     const a = this.adapters
-    for (let i = 0; i < a.count; i++) if (this.dormant[i] !== 0 && a.running(i) && a.hasStaticAddress(i, address)) return true
+    for (let i = 0; i < a.count; i++) if (!this.isBuilt(i) && a.running(i) && a.hasStaticAddress(i, address)) return true
     return false
   }
 
   /** Whether adapter `i` is running, and holds `address` now (see guestHolds). */
   adapterHolds(i: number, address: Ipv4Address): boolean {
     if (!this.adapters.running(i)) return false
-    if (this.dormant[i] !== 0) return this.adapters.hasStaticAddress(i, address)
+    if (!this.isBuilt(i)) return this.adapters.hasStaticAddress(i, address)
     return this.guests.get(this.adapters.key(i))?.iface.hasAddress(address) ?? false
   }
 
@@ -155,7 +162,31 @@ export class Network implements DormantPorts {
     return this.guests.size
   }
 
+  private isBuilt(i: number): boolean {
+    return !this.lazy || this.built.has(i)
+  }
+
+  /** @internal Builds adapter `i` (not built yet): its port (and stack) on its switch, or its stack alone when not connected. */
+  buildAdapter(i: number): void {
+    const switchId = this.adapters.switchId(i)
+    if (switchId === null) {
+      if (this.adapters.running(i)) this.makeGuest(i)
+      return
+    }
+    const sw = this.switches.get(switchId)
+    if (sw === undefined) throw missingSwitch(this.adapters.adapter(i), switchId)
+    sw.wakeDormant(this, i)
+  }
+
   // DormantPorts: the switches' dormant ports are VM adapters, by their index in `adapters`.
+
+  /** @internal */
+  sleepVid(i: number, switchId: string): number {
+    if (this.adapters.switchId(i) !== switchId) return NOT_HERE
+    if (!this.adapters.running(i)) return ASLEEP_OFF
+    const vid = this.adapters.plainVid(i)
+    return vid >= 0 ? vid : NOT_PLAIN
+  }
 
   /** @internal */
   key(i: number): string {
@@ -190,30 +221,27 @@ export class Network implements DormantPorts {
   wake(i: number): PortSpec {
     const a = this.adapters.adapter(i)
     const guest = this.adapters.running(i) ? this.makeGuest(i) : null
+    this.built.add(i)
     return {key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place: {kind: 'vm', name: a.key}, sink: guest ?? VM_OFF, state: guest === null ? 'vm-off' : 'up'}
   }
 
   /** @internal */
-  woke(i: number, port: SwitchPort): void {
-    this.dormant[i] = 0
+  woke(_i: number, port: SwitchPort): void {
     this.vmPorts.set(port.key, port)
     const g = this.guests.get(port.key)
     if (g !== undefined) g.iface.sink = port
   }
 
-  /** @internal The guest stack of running adapter `i`, as a VM that has not booted has it. */
-  makeGuest(i: number): GuestStack {
-    const guest = new GuestStack(this.adapters.vm(i), this.adapters.adapter(i), this.scheduler)
+  /** The guest stack of running adapter `i`, as a VM that has not booted has it (start() resumes saved state). */
+  private makeGuest(i: number): GuestStack {
+    const a = this.adapters.adapter(i)
+    if (a.macAddress === 0) throw noMac(a)
+    const guest = new GuestStack(this.adapters.vm(i), a, this.scheduler)
     guest.stack.rec = this.host.stack.rec
-    this.guests.set(guest.adapter.key, guest)
-    this.unbooted.add(guest.adapter.key)
-    this.dormant[i] = 0
+    this.guests.set(a.key, guest)
+    this.unbooted.add(a.key)
+    this.built.add(i)
     return guest
-  }
-
-  /** @internal Adapter `i` is built on demand (`port`: a dormant port of its switch). */
-  sleep(i: number, port: boolean): void {
-    this.dormant[i] = port ? DORMANT_PORT : DORMANT_GUEST
   }
 
   /** Everything the network learned, as lab.runtime.json holds it. */
@@ -288,7 +316,10 @@ export class Network implements DormantPorts {
     else this.host.importState(s.host as HostSavedState)
     for (const [key, g] of this.guests) {
       const saved = s?.guests[key]
-      if (saved !== undefined) g.importState(saved as GuestSavedState)
+      if (saved !== undefined) {
+        this.unbooted.delete(key)
+        g.importState(saved as GuestSavedState)
+      }
       else if (this.boot === 'all') g.start()
       else this.unbooted.add(key)
     }
@@ -391,55 +422,40 @@ export function buildNetwork(config: NetworkConfig, runtime: RuntimeState | null
  */
 function buildVmAdapters(net: Network, runtime: RuntimeState | null, switchOf: (id: string, whose: () => string) => VSwitch): void {
   const index = net.adapters
-  const lazy = net.boot === 'none'
-  let saved: Set<number> | null = null
-  if (lazy && runtime !== null) {
-    saved = new Set()
+  if (net.lazy) {
+    for (const sw of net.switches.values()) sw.addDormantRun(net, index.count)
+    if (runtime === null) return
+    const saved: number[] = []
     for (const key of Object.keys(runtime.guests)) {
       const i = index.find(key)
-      if (i >= 0) saved.add(i)
+      if (i >= 0) saved.push(i)
     }
+    for (const i of saved.sort((a, b) => a - b)) net.buildAdapter(i)
+    return
   }
-  let lastId: string | null = null
-  let lastSwitch: VSwitch | null = null
   for (let i = 0; i < index.count; i++) {
-    const running = index.running(i)
-    const switchId = index.switchId(i)
-    if (running && index.hasMacAddress(i, 0)) {
-      const a = index.adapter(i)
-      throw new EngineInputError('configuration', `The network adapter "${a.name}" of the running VM "${a.vmName}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
-    }
-    let sw: VSwitch | null = null
-    if (switchId !== null) {
-      if (switchId !== lastId) {
-        lastSwitch = switchOf(switchId, () => `The network adapter "${index.adapter(i).name}" of VM "${index.vm(i).name}"`)
-        lastId = switchId
-      }
-      sw = lastSwitch
-    }
-    if (lazy && (saved === null || !saved.has(i))) {
-      if (sw === null) {
-        if (running) net.sleep(i, false)
-        continue
-      }
-      const vid = running ? index.plainVid(i) : -1
-      if (vid >= 0 || !running) {
-        net.sleep(i, true)
-        sw.addDormantPort(net, i, vid, running)
-        continue
-      }
-    }
     const a = index.adapter(i)
+    const running = index.running(i)
+    if (running && a.macAddress === 0) throw noMac(a)
     const guest = running ? new GuestStack(index.vm(i), a, net.scheduler) : null
     if (guest !== null) {
       guest.stack.rec = net.host.stack.rec
       net.guests.set(a.key, guest)
     }
-    if (sw === null) continue
+    if (a.switchId === null) continue
+    const sw = switchOf(a.switchId, () => `The network adapter "${a.name}" of VM "${a.vmName}"`)
     const port = sw.addPort({key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place: {kind: 'vm', name: a.key}, sink: guest ?? VM_OFF, state: running ? 'up' : 'vm-off'})
     net.vmPorts.set(a.key, port)
     if (guest !== null) guest.iface.sink = port
   }
+}
+
+function noMac(a: VmAdapterConfig): EngineInputError {
+  return new EngineInputError('configuration', `The network adapter "${a.name}" of the running VM "${a.vmName}" has no MAC address.`, 'A running VM has its dynamic MAC assigned; run `hvnet config reset --force` to start over.')
+}
+
+function missingSwitch(a: VmAdapterConfig, id: string): EngineInputError {
+  return new EngineInputError('configuration', `The network adapter "${a.name}" of VM "${a.vmName}" is connected to a virtual switch with ID ${id}, which does not exist.`, 'Connect it to an existing switch, or run `hvnet config reset --force` to start over.')
 }
 
 /**
@@ -481,10 +497,6 @@ function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackI
   link.attach(iface)
   iface.sink = link
 }
-
-/** Network.dormant: a dormant port of its switch; a running adapter not connected, its stack not built. */
-const DORMANT_PORT = 1
-const DORMANT_GUEST = 2
 
 /** The endpoint of a stopped VM's port: the switch drops with `vm-off` before it is reached. */
 const VM_OFF: FrameSink = {receive: () => {}}

@@ -15,15 +15,16 @@
 // Egress is synchronous (zero virtual time): endpoints schedule their own work. A frame whose tag
 // does not change is handed on as the same buffer (receivers never mutate what they get).
 //
-// Dormant ports (`addDormantPort`): a VM port a network knows by its facts alone (its MAC, whether
-// its VM runs, its VLAN) with no SwitchPort and no endpoint built. Only a plain port can be dormant
-// (untagged or access VLAN; no ACLs, guards, mirroring or MAC address spoofing), so what the switch
-// does with one needs no more than those facts. It wakes (SwitchPort and endpoint built) the first
-// time a frame must reach it or anything asks for it; a flood first asks the source whether the
-// port's fresh endpoint would discard the copy outright (`DormantPorts.discardsFlooded`), and then
-// skips it. Ports keep their order (`seq`): floods visit them in it, and of two ports configured with
-// one MAC the first keeps it, woken or not. A switch of 1,024 VM ports thus costs, for a frame, what
-// the ports it reaches cost, plus a tight loop over the members of a flood.
+// Dormant ports (`addDormantRun`): the VM ports of a network's adapters, known by a source that
+// answers a few facts about each (on this switch? its VM running? its VLAN if the port is plain:
+// untagged or access, no ACLs, guards, mirroring or MAC address spoofing) with no SwitchPort and no
+// endpoint built. A port wakes (SwitchPort and endpoint built) the first time a frame must reach it
+// or anything asks for it: a unicast to its MAC, a flood it is in, its key. A flood first asks the
+// source whether a plain member's fresh endpoint would discard the copy outright
+// (DormantPorts.floodedTarget / ignores) and then skips it; a member that is not plain wakes. Ports
+// keep their order (`seq`): floods visit them in it, and of two ports configured with one MAC the
+// first keeps it, awake or not. A switch of 1,024 VM ports thus costs, for a frame, what the ports it
+// reaches cost, plus a tight loop over its ports for a flood.
 //
 // Hot path (STYLE 7): the forwarding of a plain untagged unicast frame reads bytes, compares
 // integers, probes an open-addressing MAC table and calls the sink: no allocation, no closure, no
@@ -93,12 +94,18 @@ const ETH_MAX = 1514
 const NO_MAC = -1
 
 /**
- * The VM ports a switch knows before it builds them (see the file's header), by an id of the
- * source's choosing. The switch calls each method only for a port that has not woken.
+ * The VM ports a switch knows before it builds them (see the file's header): ids 0 to n-1 of a
+ * run (addDormantRun), in port order. The switch asks about an id only while its port sleeps.
  */
 export interface DormantPorts {
+  /**
+   * The port's flood membership as it sleeps, on the switch `switchId`: NOT_HERE (the port is on
+   * another switch or none), ASLEEP_OFF (its VM is off: in no flood), NOT_PLAIN (it must wake to
+   * tell), or its plain port's VLAN (0 untagged, else its access VLAN).
+   */
+  sleepVid(id: number, switchId: string): number
   key(id: number): string
-  /** Whether the port is configured with `mac`. */
+  /** Whether the port is configured with `mac` (whichever switch it is on). */
   hasMacAddress(id: number, mac: Mac): boolean
   /**
    * FrameSink.discardsFlooded of the ports' endpoints as they would be built now, in two halves so
@@ -114,6 +121,11 @@ export interface DormantPorts {
   wake(id: number): PortSpec
   woke(id: number, port: SwitchPort): void
 }
+
+/** DormantPorts.sleepVid's answers other than a VLAN. */
+export const NOT_HERE = -1
+export const ASLEEP_OFF = -2
+export const NOT_PLAIN = -3
 
 /** One port of a VSwitch; `receive(frame)` is ingress from the port's endpoint. */
 export class SwitchPort implements FrameSink {
@@ -249,19 +261,16 @@ export class VSwitch {
   private readonly dropUnknownUnicast: boolean
   private readonly table = new MacTable<SwitchPort>()
   private readonly learned = new Map<Mac, {port: SwitchPort; atMs: number}>()
-  /** Ports in order: a SwitchPort, or the number of a dormant port (its index in the `dormant*` arrays). */
-  private readonly order: (SwitchPort | number)[] = []
+  /** Ports in order: a SwitchPort, or RUN where the dormant run's ports are. */
+  private readonly order: (SwitchPort | typeof RUN)[] = []
   private nextSeq = 0
   private readonly byKey = new Map<string, SwitchPort>()
   private dormant: DormantPorts | null = null
-  /** Per dormant port: the source's id, seq, VLAN, whether up, and the port once woken. */
-  private readonly dormantId: number[] = []
-  private readonly dormantSeq: number[] = []
-  private readonly dormantVid: number[] = []
-  private readonly dormantUp: boolean[] = []
-  private readonly dormantPort: (SwitchPort | null)[] = []
-  /** Dormant ports not yet woken. */
-  private asleep = 0
+  /** The run's size and the seq of its port 0. */
+  private runCount = 0
+  private runSeq = 0
+  /** The run's ports that woke (undefined: asleep; null: woke and was removed); allocated at the first wake. */
+  private runPorts: (SwitchPort | null | undefined)[] | null = null
   private external: SwitchPort | null = null
   private mirrorDestinations: SwitchPort[] = []
   /** Ports with port mirroring Source, counted whether or not a Destination port exists. */
@@ -269,6 +278,7 @@ export class VSwitch {
   /** `sourcePorts` when some port is a mirroring Destination, else 0: the forwarding path's one test. */
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
+  /** SwitchPorts, and the run's sleeping plain members by id (they may have woken since). */
   private floodCache = new Map<number, (SwitchPort | number)[]>()
   /** The frame `facts` describe, within the current ingress call (null: none). */
   private factsFrame: Uint8Array | null = null
@@ -289,84 +299,101 @@ export class VSwitch {
 
   /** Ports in the order they were added (dormant ones wake). */
   get ports(): readonly SwitchPort[] {
-    return this.order.map((e) => this.resolve(e))
-  }
-
-  /** The port of an order entry, woken if dormant. */
-  private resolve(e: SwitchPort | number): SwitchPort {
-    return typeof e === 'number' ? this.dormantPort[e] ?? this.wake(e) : e
+    const out: SwitchPort[] = []
+    for (const e of this.order) {
+      if (e !== RUN) out.push(e)
+      else for (let id = 0; id < this.runCount; id++) {
+        const w = this.awake(id)
+        if (w !== null) out.push(w)
+        else if (this.asleep(id) && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) out.push(this.wake(id))
+      }
+    }
+    return out
   }
 
   /** The ports built so far, in order. */
   private built(): SwitchPort[] {
     const out: SwitchPort[] = []
     for (const e of this.order) {
-      const p = typeof e === 'number' ? this.dormantPort[e] : e
-      if (p !== null) out.push(p)
+      if (e !== RUN) out.push(e)
+      else for (let id = 0; id < this.runCount; id++) {
+        const w = this.awake(id)
+        if (w !== null) out.push(w)
+      }
     }
     return out
   }
 
   /**
-   * Adds a dormant port (see the file's header): `id` names it to `source` (one source per switch),
-   * `up` whether its VM runs, and then `vid` is its plain port's VLAN (0 untagged, else its access
-   * VLAN). A port whose VM is off is in no flood and drops what reaches it: any port may sleep then.
+   * Adds the run of dormant ports `source` knows (ids 0 to count-1, those it says are on this
+   * switch), here in the port order; one run per switch.
    */
-  addDormantPort(source: DormantPorts, id: number, vid: number, up: boolean): void {
-    if (this.dormant !== null && this.dormant !== source) throw new RangeError(`vswitch ${this.config.name}: dormant ports come from one source`)
+  addDormantRun(source: DormantPorts, count: number): void {
+    if (this.dormant !== null) throw new RangeError(`vswitch ${this.config.name}: it already has a run of dormant ports`)
     this.dormant = source
-    const n = this.dormantId.length
-    this.dormantId.push(id)
-    this.dormantSeq.push(this.nextSeq++)
-    this.dormantVid.push(vid)
-    this.dormantUp.push(up)
-    this.dormantPort.push(null)
-    this.order.push(n)
-    this.asleep++
+    this.runCount = count
+    this.runSeq = this.nextSeq
+    this.nextSeq += count
+    this.order.push(RUN)
     if (this.floodCache.size > 0) this.floodCache.clear()
   }
 
-  /** Wakes the dormant port `source` calls `id` (nothing when it is awake already or unknown). */
-  wakeDormant(source: DormantPorts, id: number): void {
-    if (this.dormant !== source) return
-    const n = this.dormantId.indexOf(id)
-    if (n >= 0 && this.dormantPort[n] === null) this.wake(n)
+  /** Whether `p` is in `members` (as itself, or by its run id when it was a member asleep). */
+  private isMember(members: readonly (SwitchPort | number)[], p: SwitchPort): boolean {
+    if (members.includes(p)) return true
+    const id = p.seq - this.runSeq
+    return id >= 0 && id < this.runCount && this.awake(id) === p && members.includes(id)
   }
 
-  /** Builds dormant port `n`: it takes its place in the port order, and its MAC if it is the first configured with it. */
-  private wake(n: number): SwitchPort {
+  /** The run's port `id` once it woke (and was not removed), else null. */
+  private awake(id: number): SwitchPort | null {
+    return this.runPorts === null ? null : this.runPorts[id] ?? null
+  }
+
+  /** Whether the run's port `id` has not woken. */
+  private asleep(id: number): boolean {
+    return this.runPorts === null || this.runPorts[id] === undefined
+  }
+
+  /** Wakes the run's port `id` if it sleeps on this switch; the port, or null. */
+  wakeDormant(source: DormantPorts, id: number): SwitchPort | null {
+    if (this.dormant !== source || id >= this.runCount) return null
+    if (!this.asleep(id)) return this.awake(id)
+    return source.sleepVid(id, this.config.id) === NOT_HERE ? null : this.wake(id)
+  }
+
+  /** Builds the run's port `id` (asleep, on this switch): it takes its place in the port order, and its MAC if it is the first configured with it. */
+  private wake(id: number): SwitchPort {
     const source = this.dormant!
-    const id = this.dormantId[n]
     const p = new SwitchPort(this, source.wake(id), this.ref)
-    const up = this.dormantUp[n]
-    if (p.features === null || p.stateCode !== (up ? UP : VM_OFF) || (up && plainVid(p) !== this.dormantVid[n])) {
-      throw new RangeError(`vswitch ${this.config.name}: dormant port ${p.key} woke as another port than it slept (a plain port in VID ${this.dormantVid[n]})`)
-    }
-    p.seq = this.dormantSeq[n]
-    this.dormantPort[n] = p
-    this.asleep--
+    if (p.kindCode !== KIND_VM) throw new RangeError(`vswitch ${this.config.name}: dormant port ${p.key} woke as a ${p.kind} port`)
+    p.seq = this.runSeq + id
+    this.runPorts ??= new Array<SwitchPort | null | undefined>(this.runCount)
+    this.runPorts[id] = p
     this.byKey.set(p.key, p)
     if (p.macAddress !== 0) this.claimMac(p)
+    if (p.mirror !== MIRROR_NONE) this.indexMirroring()
     source.woke(id, p)
     return p
   }
 
-  /** The first dormant port (not woken) configured with `mac` and before `seq`, or -1. */
+  /** The first port of the run asleep on this switch, configured with `mac` and before `seq`; -1 when none. */
   private sleeperWith(mac: Mac, seq: number): number {
     const source = this.dormant!
-    for (let n = 0; n < this.dormantId.length && this.dormantSeq[n] < seq; n++) {
-      if (this.dormantPort[n] === null && source.hasMacAddress(this.dormantId[n], mac)) return n
+    const end = Math.min(this.runCount, seq - this.runSeq)
+    for (let id = 0; id < end; id++) {
+      if (source.hasMacAddress(id, mac) && this.asleep(id) && source.sleepVid(id, this.config.id) !== NOT_HERE) return id
     }
     return -1
   }
 
-  /** The port a unicast destination MAC reaches: the MAC table, and dormant ports configured with it. */
+  /** The port a unicast destination MAC reaches: the MAC table, and the run's sleeping ports configured with it. */
   private lookup(hi: number, lo: number): SwitchPort | null {
     const d = this.table.get(hi, lo)
-    if (this.asleep === 0 || (d !== null && (d.macChecked || d.macHi !== hi || d.macLo !== lo))) return d
-    // Not in the table, or a configured MAC a port asleep before it may hold: wake that one.
-    const n = this.sleeperWith((hi & 0xffff) * 0x1_0000_0000 + (lo >>> 0), d === null ? Infinity : d.seq)
-    if (n >= 0) return this.wake(n)
+    if (this.runCount === 0 || (d !== null && (d.macChecked || d.macHi !== hi || d.macLo !== lo))) return d
+    // Not in the table, or a configured MAC a sleeping port before it may hold: wake that one.
+    const id = this.sleeperWith((hi & 0xffff) * 0x1_0000_0000 + (lo >>> 0), d === null ? Infinity : d.seq)
+    if (id >= 0) return this.wake(id)
     if (d !== null) d.macChecked = true
     return d
   }
@@ -395,8 +422,9 @@ export class VSwitch {
   /** Enters a port's configured MAC, unless a port before it is configured with it (the first keeps it). */
   private claimMac(p: SwitchPort): void {
     const owner = this.table.get(p.macHi, p.macLo)
-    if (owner !== null && owner.macAddress === p.macAddress && owner.kindCode !== KIND_EXTERNAL && owner.seq < p.seq) return
-    if (owner !== null) {
+    const configured = owner !== null && owner.macAddress === p.macAddress && owner.kindCode !== KIND_EXTERNAL
+    if (configured && owner.seq < p.seq) return
+    if (owner !== null && !configured) {
       // It was learned behind a port with MAC address spoofing On: configuration wins.
       owner.learnedCount--
       this.learned.delete(p.macAddress)
@@ -409,8 +437,9 @@ export class VSwitch {
     if (this.byKey.get(port.key) !== port) return
     this.forgetLearned(port)
     port.stateCode = DISCONNECTED
-    const at = this.order.findIndex((e) => e === port || (typeof e === 'number' && this.dormantPort[e] === port))
-    this.order.splice(at, 1)
+    const at = this.order.indexOf(port)
+    if (at >= 0) this.order.splice(at, 1)
+    else this.runPorts![port.seq - this.runSeq] = null
     this.byKey.delete(port.key)
     if (this.external === port) this.external = null
     if (port.kindCode !== KIND_EXTERNAL && port.macAddress !== 0 && this.table.get(port.macHi, port.macLo) === port) {
@@ -435,9 +464,8 @@ export class VSwitch {
 
   findPort(key: string): Lookup<SwitchPort> {
     let p = this.byKey.get(key)
-    if (p === undefined && this.asleep > 0) {
-      const n = this.dormantId.findIndex((id, i) => this.dormantPort[i] === null && this.dormant!.key(id) === key)
-      if (n >= 0) p = this.wake(n)
+    for (let id = 0; p === undefined && id < this.runCount; id++) {
+      if (this.asleep(id) && this.dormant!.key(id) === key && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) p = this.wake(id)
     }
     return p === undefined ? {kind: 'not-found'} : {kind: 'found', value: p}
   }
@@ -445,11 +473,13 @@ export class VSwitch {
   /** The first port in order configured with `mac` (woken if dormant), or null. */
   private configuredWith(mac: Mac): SwitchPort | null {
     for (const e of this.order) {
-      if (typeof e === 'number') {
-        const w = this.dormantPort[e]
-        if (w !== null ? w.macAddress === mac : this.dormant!.hasMacAddress(this.dormantId[e], mac)) return this.resolve(e)
-      } else if (e.kindCode !== KIND_EXTERNAL && e.macAddress === mac) {
-        return e
+      if (e !== RUN) {
+        if (e.kindCode !== KIND_EXTERNAL && e.macAddress === mac) return e
+        continue
+      }
+      for (let id = 0; id < this.runCount; id++) {
+        const w = this.awake(id)
+        if (w !== null ? w.macAddress === mac : this.asleep(id) && this.dormant!.hasMacAddress(id, mac) && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) return w ?? this.wake(id)
       }
     }
     return null
@@ -716,7 +746,7 @@ export class VSwitch {
     if (owner === p) return false
     // A configured port MAC is never learned over, a dormant port's included.
     if (owner !== null && owner.macHi === hi && owner.macLo === lo && owner.kindCode !== KIND_EXTERNAL) return false
-    if (this.asleep > 0 && this.sleeperWith(mac, Infinity) >= 0) return false
+    if (this.runCount > 0 && this.sleeperWith(mac, Infinity) >= 0) return false
     if (p.learnedCount >= MAX_LEARNED_PER_PORT) return false
     if (owner !== null) owner.learnedCount--
     this.table.set(hi, lo, p)
@@ -737,17 +767,34 @@ export class VSwitch {
   // -------------------------------------------------------------------------------------------
   // Lookup and egress
 
-  /** The ports up and members of `vid`, in order: SwitchPorts, and dormant ports by number (they may have woken since). */
+  /**
+   * The ports up and members of `vid`, in order: SwitchPorts, and the run's plain members asleep by
+   * id (they may wake later: the flood looks). A member of the run that is not plain wakes here.
+   */
   private members(vid: number): (SwitchPort | number)[] {
     let m = this.floodCache.get(vid)
     if (m === undefined) {
       m = []
       for (const e of this.order) {
-        if (typeof e === 'number') {
-          const w = this.dormantPort[e]
-          if (w === null ? this.dormantUp[e] && this.dormantVid[e] === vid : w.stateCode === UP && egressOf(w.vlan, vid) !== NOT_MEMBER) m.push(e)
-        } else if (e.stateCode === UP && egressOf(e.vlan, vid) !== NOT_MEMBER) {
-          m.push(e)
+        if (e !== RUN) {
+          if (e.stateCode === UP && egressOf(e.vlan, vid) !== NOT_MEMBER) m.push(e)
+          continue
+        }
+        const source = this.dormant!
+        const id = this.config.id
+        for (let i = 0; i < this.runCount; i++) {
+          let w = this.awake(i)
+          if (w === null) {
+            if (!this.asleep(i)) continue
+            const v = source.sleepVid(i, id)
+            if (v === vid) {
+              m.push(i)
+              continue
+            }
+            if (v !== NOT_PLAIN) continue
+            w = this.wake(i)
+          }
+          if (w.stateCode === UP && egressOf(w.vlan, vid) !== NOT_MEMBER) m.push(w)
         }
       }
       this.floodCache.set(vid, m)
@@ -759,7 +806,7 @@ export class VSwitch {
     const members = this.members(vid)
     const rec = this.rec
     if (rec !== null) {
-      const n = members.length - (members.includes(p) ? 1 : 0)
+      const n = members.length - (this.isMember(members, p) ? 1 : 0)
       const dst = get48(f, 0)
       this.emit('flooded', 'broadcast', `destination ${dst === 0xffff_ffff_ffff ? 'broadcast' : `multicast ${formatMacTrace(dst)}`} → every other port in ${vlanName(vid)}: ${n} port${n === 1 ? '' : 's'}${this.pvlanFloodNote(p)}`, null, f)
     }
@@ -767,7 +814,6 @@ export class VSwitch {
     let tagged2: Uint8Array | null = null
     let mirrorFrame: Uint8Array | null = null
     let mirrorFrom: SwitchPort | null = null
-    const dormantPort = this.dormantPort
     /** What dormant members' endpoints discard (DormantPorts.floodedTarget); -2: not read yet. */
     let target = -2
     let skipped = 0
@@ -776,12 +822,12 @@ export class VSwitch {
       let m: SwitchPort
       if (typeof e !== 'number') m = e
       else {
-        const w = dormantPort[e]
+        const w = this.awake(e)
         if (w !== null) m = w
         else {
           // A dormant member: a plain port that receives untagged, with no inbound policy.
           if (target === -2) target = tagged ? -1 : this.dormant!.floodedTarget(f)
-          if (target >= 0 && this.dormant!.ignores(this.dormantId[e], target)) {
+          if (target >= 0 && this.dormant!.ignores(e, target)) {
             skipped++
             continue
           }
@@ -1067,9 +1113,5 @@ function icmpv6Type(f: Uint8Array, l3: number): number {
   return next === 58 && f.length > o ? f[o] : -1
 }
 
-/** The VLAN of a plain port (AdapterIndex.plainVid's rule), or -1. */
-function plainVid(p: SwitchPort): number {
-  const v = p.vlan
-  const plain = !p.spoofing && !p.dhcpGuard && !p.routerGuard && p.mirror === MIRROR_NONE && p.aclIn === null && p.aclOut === null && p.xaclIn === null && p.xaclOut === null
-  return plain && v.ingress === IN_ACCESS && v.pvlan === null ? v.sendVid : -1
-}
+/** VSwitch.order's place of the dormant run. */
+const RUN = 0
