@@ -62,6 +62,13 @@ class ArrayAdapterIndex implements AdapterIndex {
     return plainVidOf(this.adapters[i].features)
   }
 
+  vidOn(i: number, switchId: string): number {
+    if (this.adapters[i].switchId !== switchId) return -1
+    if (!this.vms[i].running) return -2
+    const vid = this.plainVid(i)
+    return vid >= 0 ? vid : -3
+  }
+
   hasStaticAddress(i: number, address: Ipv4Address): boolean {
     const ip = this.adapters[i].ip
     return ip.mode === 'static' && ip.address === address

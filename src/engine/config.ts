@@ -226,6 +226,11 @@ export interface AdapterIndex {
    * None, no ACL and no extended ACL. -1 for any other port.
    */
   plainVid(i: number): number
+  /**
+   * What a switch floods by: -1 when the adapter is not on switch `switchId`, -2 when its VM is off,
+   * else plainVid (-3 for a port that is not plain). The facts above in one read.
+   */
+  vidOn(i: number, switchId: string): number
   /** Whether `address` is the adapter's static address (false for a DHCP adapter). */
   hasStaticAddress(i: number, address: Ipv4Address): boolean
   /** The converted adapter and its VM (the same objects as in `vms`). */

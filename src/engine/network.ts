@@ -45,7 +45,6 @@ import type {DropReason, FrameSink, Recorder} from './observe.js'
 import {RUNTIME_SCHEMA_VERSION} from './runtime.js'
 import type {GuestState, LearnedMacState, PhysicalState, RuntimeState} from './runtime.js'
 import {VSwitch} from './switch/vswitch.js'
-import {ASLEEP_OFF, NOT_HERE, NOT_PLAIN} from './switch/vswitch.js'
 import type {DormantPorts, PortSpec, SwitchPort} from './switch/vswitch.js'
 import {EngineInputError} from './errors.js'
 import {WireError, cidrContains, formatMac, parseMac} from './wire/index.js'
@@ -182,10 +181,7 @@ export class Network implements DormantPorts {
 
   /** @internal */
   sleepVid(i: number, switchId: string): number {
-    if (this.adapters.switchId(i) !== switchId) return NOT_HERE
-    if (!this.adapters.running(i)) return ASLEEP_OFF
-    const vid = this.adapters.plainVid(i)
-    return vid >= 0 ? vid : NOT_PLAIN
+    return this.adapters.vidOn(i, switchId)
   }
 
   /** @internal */

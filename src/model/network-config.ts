@@ -527,6 +527,15 @@ class LabAdapterIndex implements AdapterIndex {
     return v.operationMode === 'Untagged' ? 0 : v.operationMode === 'Access' ? v.accessVlanId : -1
   }
 
+  vidOn(i: number, switchId: string): number {
+    const a = this.at(i)
+    if (a.switchId !== switchId) return -1
+    if (this.vmOf(i).state !== 'Running') return -2
+    if (a.macAddressSpoofing || a.dhcpGuard || a.routerGuard || a.portMirroringMode !== 'None' || a.acls.length > 0 || a.extendedAcls.length > 0) return -3
+    const v = a.vlanSetting
+    return v.operationMode === 'Untagged' ? 0 : v.operationMode === 'Access' ? v.accessVlanId : -3
+  }
+
   /** Compares the stored `a.b.c.d/len` with the address's text (formatted once for a flood's many ports). */
   hasStaticAddress(i: number, address: Ipv4Address): boolean {
     const g = this.at(i).guestIPv4

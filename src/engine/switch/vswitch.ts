@@ -122,7 +122,7 @@ export interface DormantPorts {
   woke(id: number, port: SwitchPort): void
 }
 
-/** DormantPorts.sleepVid's answers other than a VLAN. */
+/** DormantPorts.sleepVid's answers other than a VLAN (AdapterIndex.vidOn's). */
 export const NOT_HERE = -1
 export const ASLEEP_OFF = -2
 export const NOT_PLAIN = -3
