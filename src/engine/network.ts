@@ -86,8 +86,8 @@ export class Network implements DormantPorts {
   readonly adapters: AdapterIndex
   /** What the flooded copies skipped at dormant ports counted (their stacks' drops). */
   private readonly dormantDrops = new DropCounters()
-  /** The adapters (by index) built so far when `lazy`; otherwise every one is. */
-  private readonly built = new Set<number>()
+  /** When `lazy`: the guest stacks built so far, by adapter index. */
+  private readonly guestAt = new Map<number, GuestStack>()
   readonly host: HostStack
   /** By physical adapter name, lower-cased. */
   readonly links = new Map<string, PhysicalLink>()
@@ -126,9 +126,7 @@ export class Network implements DormantPorts {
     const g = this.guests.get(key)
     if (g !== undefined || !this.lazy) return g ?? null
     const i = this.adapters.find(key)
-    if (i < 0 || this.built.has(i) || !this.adapters.running(i)) return null
-    this.buildAdapter(i)
-    return this.guests.get(key) ?? null
+    return i < 0 || !this.adapters.running(i) ? null : this.guestOf(i)
   }
 
   /** A VM adapter's switch port (built now if it was not), or null when it is not connected. */
@@ -136,24 +134,24 @@ export class Network implements DormantPorts {
     const p = this.vmPorts.get(key)
     if (p !== undefined || !this.lazy) return p ?? null
     const i = this.adapters.find(key)
-    if (i < 0 || this.built.has(i) || this.adapters.switchId(i) === null) return null
-    this.buildAdapter(i)
-    return this.vmPorts.get(key) ?? null
+    return i < 0 ? null : this.portOf(i)
   }
 
   /** Whether a running VM adapter holds `address` now (a stack not built yet holds its static address). */
   guestHolds(address: Ipv4Address): boolean {
     for (const g of this.guests.values()) if (g.iface.hasAddress(address)) return true
+    if (!this.lazy) return false
     const a = this.adapters
-    for (let i = 0; i < a.count; i++) if (!this.isBuilt(i) && a.running(i) && a.hasStaticAddress(i, address)) return true
+    for (let i = 0; i < a.count; i++) if (!this.guestAt.has(i) && a.running(i) && a.hasStaticAddress(i, address)) return true
     return false
   }
 
   /** Whether adapter `i` is running, and holds `address` now (see guestHolds). */
   adapterHolds(i: number, address: Ipv4Address): boolean {
     if (!this.adapters.running(i)) return false
-    if (!this.isBuilt(i)) return this.adapters.hasStaticAddress(i, address)
-    return this.guests.get(this.adapters.key(i))?.iface.hasAddress(address) ?? false
+    if (!this.lazy) return this.guests.get(this.adapters.key(i))?.iface.hasAddress(address) ?? false
+    const g = this.guestAt.get(i)
+    return g === undefined ? this.adapters.hasStaticAddress(i, address) : g.iface.hasAddress(address)
   }
 
   /** How many guest stacks are built (a trace builds those its flow reaches). */
@@ -161,20 +159,41 @@ export class Network implements DormantPorts {
     return this.guests.size
   }
 
-  private isBuilt(i: number): boolean {
-    return !this.lazy || this.built.has(i)
+  /** @internal The guest stack of running adapter `i` (lazy), built with its port if it was not. */
+  guestOf(i: number): GuestStack {
+    const g = this.guestAt.get(i)
+    if (g !== undefined) return g
+    const port = this.portOf(i)
+    const a = this.adapters.adapter(i)
+    if (a.macAddress === 0) throw noMac(a)
+    const guest = new GuestStack(this.adapters.vm(i), a, this.scheduler)
+    guest.stack.rec = this.host.stack.rec
+    guest.iface.sink = port
+    this.guests.set(a.key, guest)
+    this.guestAt.set(i, guest)
+    this.unbooted.add(a.key)
+    return guest
   }
 
-  /** @internal Builds adapter `i` (not built yet): its port (and stack) on its switch, or its stack alone when not connected. */
-  buildAdapter(i: number): void {
+  /** The switch port of adapter `i` (lazy), woken if it sleeps; null when it is not connected. */
+  private portOf(i: number): SwitchPort | null {
     const switchId = this.adapters.switchId(i)
-    if (switchId === null) {
-      if (this.adapters.running(i)) this.makeGuest(i)
-      return
-    }
+    if (switchId === null) return null
     const sw = this.switches.get(switchId)
     if (sw === undefined) throw missingSwitch(this.adapters.adapter(i), switchId)
-    sw.wakeDormant(this, i)
+    return sw.wakeDormant(this, i)
+  }
+
+  /**
+   * @internal FrameSink.discardsFlooded of adapter `i`'s stack not built yet (nothing learned; its
+   * static address, or none: it is unbooted): a flooded ARP request for another address, counted as
+   * that stack would count it (IpStack.discardsFlooded with an empty ARP cache).
+   */
+  freshDiscards(i: number, frame: Uint8Array): boolean {
+    const target = floodedArpRequestTarget(frame)
+    if (target < 0 || !this.ignores(i, target)) return false
+    this.dormantDrops.count('not-for-me')
+    return true
   }
 
   // DormantPorts: the switches' dormant ports are VM adapters, by their index in `adapters`.
@@ -213,31 +232,21 @@ export class Network implements DormantPorts {
     this.dormantDrops.count('not-for-me', n)
   }
 
-  /** @internal */
+  /** @internal The port's endpoint is its guest stack, built when a frame reaches it (DormantGuest). */
   wake(i: number): PortSpec {
     const a = this.adapters.adapter(i)
-    const guest = this.adapters.running(i) ? this.makeGuest(i) : null
-    this.built.add(i)
-    return {key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place: {kind: 'vm', name: a.key}, sink: guest ?? VM_OFF, state: guest === null ? 'vm-off' : 'up'}
+    const running = this.adapters.running(i)
+    return {key: a.key, kind: 'vm', macAddress: a.macAddress, features: a.features, place: {kind: 'vm', name: a.key}, sink: running ? new DormantGuest(this, i) : VM_OFF, state: running ? 'up' : 'vm-off'}
   }
 
   /** @internal */
   woke(_i: number, port: SwitchPort): void {
     this.vmPorts.set(port.key, port)
-    const g = this.guests.get(port.key)
-    if (g !== undefined) g.iface.sink = port
   }
 
-  /** The guest stack of running adapter `i`, as a VM that has not booted has it (start() resumes saved state). */
-  private makeGuest(i: number): GuestStack {
-    const a = this.adapters.adapter(i)
-    if (a.macAddress === 0) throw noMac(a)
-    const guest = new GuestStack(this.adapters.vm(i), a, this.scheduler)
-    guest.stack.rec = this.host.stack.rec
-    this.guests.set(a.key, guest)
-    this.unbooted.add(a.key)
-    this.built.add(i)
-    return guest
+  /** @internal Adapter `i`'s guest stack if it is built. */
+  builtGuest(i: number): GuestStack | null {
+    return this.guestAt.get(i) ?? null
   }
 
   /** Everything the network learned, as lab.runtime.json holds it. */
@@ -426,7 +435,7 @@ function buildVmAdapters(net: Network, runtime: RuntimeState | null, switchOf: (
       const i = index.find(key)
       if (i >= 0) saved.push(i)
     }
-    for (const i of saved.sort((a, b) => a - b)) net.buildAdapter(i)
+    for (const i of saved.sort((a, b) => a - b)) if (index.running(i)) net.guestOf(i)
     return
   }
   for (let i = 0; i < index.count; i++) {
@@ -492,6 +501,27 @@ function attachHostInterface(net: Network, h: HostInterfaceConfig, iface: StackI
   }
   link.attach(iface)
   iface.sink = link
+}
+
+/**
+ * The endpoint of a running VM's port woken before its stack is built (a flood judged the port, or
+ * a lookup found it): the stack is built when a frame reaches it; a flooded copy its fresh stack
+ * would discard outright is discarded without building it.
+ */
+class DormantGuest implements FrameSink {
+  constructor(
+    private readonly net: Network,
+    private readonly i: number,
+  ) {}
+
+  receive(frame: Uint8Array): void {
+    this.net.guestOf(this.i).receive(frame)
+  }
+
+  discardsFlooded(frame: Uint8Array): boolean {
+    const g = this.net.builtGuest(this.i)
+    return g === null ? this.net.freshDiscards(this.i, frame) : g.discardsFlooded(frame)
+  }
 }
 
 /** The endpoint of a stopped VM's port: the switch drops with `vm-off` before it is reached. */
