@@ -445,7 +445,8 @@ class LabAdapterIndex implements AdapterIndex {
    */
   private readonly vmAt: number[] | null
   private readonly nth: number[] | null
-  private readonly converted: (VmConfig | undefined)[]
+  /** The VMs converted so far, by position in `vms`. */
+  private readonly converted = new Map<number, VmConfig>()
   private all: readonly VmConfig[] | null = null
   /** The last address and MAC asked about, as stored text. */
   private addressText = ''
@@ -457,7 +458,6 @@ class LabAdapterIndex implements AdapterIndex {
     private readonly vms: readonly VM[],
     private readonly t: Translation,
   ) {
-    this.converted = new Array<VmConfig | undefined>(vms.length)
     let single = true
     for (let v = 0; v < vms.length && single; v++) single = vms[v].networkAdapters.length === 1
     if (single) {
@@ -551,18 +551,23 @@ class LabAdapterIndex implements AdapterIndex {
   }
 
   vm(i: number): VmConfig {
-    const v = this.vmAt === null ? i : this.vmAt[i]
-    return (this.converted[v] ??= this.t.vm(this.vms[v]))
+    return this.vmAtPosition(this.vmAt === null ? i : this.vmAt[i])
   }
 
   adapter(i: number): VmAdapterConfig {
     return this.vm(i).adapters[this.nth === null ? 0 : this.nth[i]]
   }
 
+  private vmAtPosition(v: number): VmConfig {
+    let vm = this.converted.get(v)
+    if (vm === undefined) this.converted.set(v, (vm = this.t.vm(this.vms[v])))
+    return vm
+  }
+
   allVms(): readonly VmConfig[] {
     if (this.all === null) {
       const out: VmConfig[] = []
-      for (let v = 0; v < this.vms.length; v++) out.push((this.converted[v] ??= this.t.vm(this.vms[v])))
+      for (let v = 0; v < this.vms.length; v++) out.push(this.vmAtPosition(v))
       this.all = out
     }
     return this.all
