@@ -1,12 +1,10 @@
 // buildNetwork: from a configuration snapshot (./config.ts) and the runtime state of the previous
-// command (./runtime.ts), the running network in memory, once, in time proportional to the
-// configuration:
+// command (./runtime.ts), the running network in memory:
 //
 //   - one VSwitch per switch, with a port per VM adapter connected to it (a stopped VM's port is
 //     'vm-off'), a port per host vNIC on it, and for an External switch one external port wired to
 //     the bound adapter's PhysicalLink;
 //   - a guest IP stack per adapter of a running VM, its interface behind the adapter's port;
-//     with `boot: 'none'` (a trace) both only once a frame or the caller needs them (see below);
 //   - the host IP stack with one interface per host interface: `vEthernet (...)` behind its switch
 //     port, and each physical adapter not bound to a switch wired straight to its PhysicalLink;
 //   - one PhysicalLink (and the LAN beyond it) per physical adapter;
@@ -15,17 +13,23 @@
 //   - the NAT core for the NAT objects (WinNAT, the Default Switch's ICS) in the host stack;
 //   - one Scheduler, starting at the state's clock.
 //
-// Built on demand (`boot: 'none'`): a VM adapter with no saved state whose switch port is plain
-// (AdapterIndex.plainVid) is a dormant port of its switch (src/engine/switch/vswitch.ts): no
-// conversion, no port, no stack until a frame must reach it or the caller asks for it (`guest`,
-// `vmPort`). A flooded copy its fresh stack would discard outright (an ARP request for another
-// address: the stack's ARP cache is empty, so RFC 826's merge learns nothing) is counted as that
-// stack would count it and skipped. Such a guest is unbooted, so nothing of it would be saved: the
-// network saves what it would have saved had it built every stack, at the cost of the path.
+// With `boot: 'all'` (the default: `runtime advance`, `runtime show`) everything is built at once, in
+// time proportional to the configuration. With `boot: 'none'` (a trace) the VM adapters are built on
+// demand, so a trace costs what its path costs: every switch holds the adapters as one run of dormant
+// ports (src/engine/switch/vswitch.ts), read through the snapshot's AdapterIndex (nothing converted,
+// nothing allocated per VM). A port wakes when a frame must reach it, a flood must judge it (a port
+// that is not plain: ACLs, guards, a trunk …) or the caller asks for it (`vmPort`); its guest stack
+// is built when a frame reaches it (DormantGuest) or the caller asks (`guest`). A flooded copy that a
+// fresh stack would discard outright (an ARP request for another address: its ARP cache is empty, so
+// RFC 826's merge learns nothing) is counted as that stack would count it and skipped. Such a guest is
+// unbooted, so nothing of it would be saved; adapters with saved state are built at once and resume
+// it. The network thus shows, counts and saves what it would had it built every stack (`buildAll`
+// builds them all; src/engine/lazy.test.ts compares the two).
 //
 // Runtime state is gathered from the components (`exportState`) and restored into them at build
 // time; parts whose owner no longer exists are skipped. A configuration that cannot run (an adapter
-// pointing at a missing switch, a DHCP scope without a host vNIC) is an EngineInputError naming the object.
+// pointing at a missing switch, a DHCP scope without a host vNIC) is an EngineInputError naming the
+// object; built on demand, a VM adapter is checked when it is built.
 import {adapterIndexOf} from './adapters.js'
 import {Scheduler} from './clock.js'
 import type {AdapterIndex, HostInterfaceConfig, NetworkConfig, SwitchConfig, VmAdapterConfig} from './config.js'

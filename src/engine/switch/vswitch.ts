@@ -95,7 +95,8 @@ const NO_MAC = -1
 
 /**
  * The VM ports a switch knows before it builds them (see the file's header): ids 0 to n-1 of a
- * run (addDormantRun), in port order. The switch asks about an id only while its port sleeps.
+ * run (addDormantRun), in port order. The switch asks about ports that sleep (scanning for a MAC,
+ * it may ask about one that woke, and then ignores the answer).
  */
 export interface DormantPorts {
   /**
