@@ -300,26 +300,18 @@ export class VSwitch {
 
   /** Ports in the order they were added (dormant ones wake). */
   get ports(): readonly SwitchPort[] {
-    const out: SwitchPort[] = []
-    for (const e of this.order) {
-      if (e !== RUN) out.push(e)
-      else for (let id = 0; id < this.runCount; id++) {
-        const w = this.awake(id)
-        if (w !== null) out.push(w)
-        else if (this.asleep(id) && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) out.push(this.wake(id))
-      }
-    }
-    return out
+    return this.portsInOrder(true)
   }
 
-  /** The ports built so far, in order. */
-  private built(): SwitchPort[] {
+  /** The ports in order: those built so far, or (`wake`) every one, waking the dormant ones. */
+  private portsInOrder(wake: boolean): SwitchPort[] {
     const out: SwitchPort[] = []
     for (const e of this.order) {
       if (e !== RUN) out.push(e)
       else for (let id = 0; id < this.runCount; id++) {
         const w = this.awake(id)
         if (w !== null) out.push(w)
+        else if (wake && this.asleep(id) && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) out.push(this.wake(id))
       }
     }
     return out
@@ -904,7 +896,7 @@ export class VSwitch {
   // port of the switch, except the port the frame came from and ports that get the frame itself.
 
   private indexMirroring(): void {
-    const built = this.built()
+    const built = this.portsInOrder(false)
     this.mirrorDestinations = built.filter((q) => q.mirror === MIRROR_DESTINATION)
     this.sourcePorts = built.filter((q) => q.mirror === MIRROR_SOURCE).length
     this.mirrorSources = this.mirrorDestinations.length === 0 ? 0 : this.sourcePorts
