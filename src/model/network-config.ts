@@ -448,6 +448,8 @@ class LabAdapterIndex implements AdapterIndex {
   /** The VMs converted so far, by position in `vms`. */
   private readonly converted = new Map<number, VmConfig>()
   private all: readonly VmConfig[] | null = null
+  private finds = 0
+  private keys: Map<string, number> | null = null
   /** The last address and MAC asked about, as stored text. */
   private addressText = ''
   private address = -1
@@ -488,8 +490,18 @@ class LabAdapterIndex implements AdapterIndex {
     return adapterKey(this.vmOf(i), this.at(i))
   }
 
-  /** A scan without building a key: `vm/adapter` is compared in place. */
+  /**
+   * A scan without building a key (`vm/adapter` compared in place) for the few a trace asks for;
+   * from the ninth on, a map of every key (a runtime state's basis asks for all of them).
+   */
   find(key: string): number {
+    if (this.keys !== null || ++this.finds > 8) {
+      if (this.keys === null) {
+        this.keys = new Map()
+        for (let i = this.count - 1; i >= 0; i--) this.keys.set(this.key(i), i)
+      }
+      return this.keys.get(key) ?? -1
+    }
     for (let i = 0; i < this.count; i++) {
       const vm = this.vmOf(i).name
       const adapter = this.at(i).name
