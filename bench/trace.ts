@@ -20,8 +20,8 @@ import {newVm, setGuestIp, startVm} from '../src/model/vm.js'
 import {newSwitch} from '../src/model/vswitch.js'
 
 const RUNS = 15
-const IN_PROCESS_RUNS = 21
-const WARM_UP_RUNS = 20
+const IN_PROCESS_RUNS = 101
+const WARM_UP_RUNS = 50
 
 export function natLab(vms: number): ReturnType<typeof newLab> {
   const lab = newLab()
@@ -81,7 +81,8 @@ export async function run(print: (line: string) => void): Promise<void> {
 
   // In process: the trace alone (the lab already read), CPU time. Untimed runs first, so that the
   // median compares the work of a trace, not V8 compiling the code the first runs meet (CPU time
-  // counts its compiler threads).
+  // counts its compiler threads); many runs, as a run costs about a millisecond and the machine's
+  // other work and the garbage collector add spikes of several.
   const labs = {small: parseLab(fs.readFileSync(small, 'utf8'), small), big: parseLab(fs.readFileSync(big, 'utf8'), big)}
   const result = traceLab(labs.big, null, REQUEST).result
   if (result.disposition !== 'replied') throw new Error(`bench trace: ${result.disposition}`)
