@@ -63,8 +63,8 @@ class ArrayAdapterIndex implements AdapterIndex {
   }
 
   vidOn(i: number, switchId: string): number {
-    if (this.adapters[i].switchId !== switchId) return -1
     if (!this.vms[i].running) return -2
+    if (this.adapters[i].switchId !== switchId) return -1
     const vid = this.plainVid(i)
     return vid >= 0 ? vid : -3
   }

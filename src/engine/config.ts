@@ -227,8 +227,9 @@ export interface AdapterIndex {
    */
   plainVid(i: number): number
   /**
-   * What a switch floods by: -1 when the adapter is not on switch `switchId`, -2 when its VM is off,
-   * else plainVid (-3 for a port that is not plain). The facts above in one read.
+   * What a switch floods by, the facts above in one read: -2 when the adapter's VM is off (on
+   * whichever switch: an off VM's adapter is not read), -1 when it is not on switch `switchId`,
+   * else plainVid (-3 for a port that is not plain).
    */
   vidOn(i: number, switchId: string): number
   /** Whether `address` is the adapter's static address (false for a DHCP adapter). */

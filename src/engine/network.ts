@@ -208,6 +208,11 @@ export class Network implements DormantPorts {
   }
 
   /** @internal */
+  isOn(i: number, switchId: string): boolean {
+    return this.adapters.switchId(i) === switchId
+  }
+
+  /** @internal */
   key(i: number): string {
     return this.adapters.key(i)
   }

@@ -540,9 +540,9 @@ class LabAdapterIndex implements AdapterIndex {
   }
 
   vidOn(i: number, switchId: string): number {
+    if (this.vmOf(i).state !== 'Running') return -2
     const a = this.at(i)
     if (a.switchId !== switchId) return -1
-    if (this.vmOf(i).state !== 'Running') return -2
     if (a.macAddressSpoofing || a.dhcpGuard || a.routerGuard || a.portMirroringMode !== 'None' || a.acls.length > 0 || a.extendedAcls.length > 0) return -3
     const v = a.vlanSetting
     return v.operationMode === 'Untagged' ? 0 : v.operationMode === 'Access' ? v.accessVlanId : -3

@@ -100,11 +100,13 @@ const NO_MAC = -1
  */
 export interface DormantPorts {
   /**
-   * The port's flood membership as it sleeps, on the switch `switchId`: NOT_HERE (the port is on
-   * another switch or none), ASLEEP_OFF (its VM is off: in no flood), NOT_PLAIN (it must wake to
-   * tell), or its plain port's VLAN (0 untagged, else its access VLAN).
+   * The port's flood membership as it sleeps, on the switch `switchId`: ASLEEP_OFF (its VM is off:
+   * in no flood, on whichever switch), NOT_HERE (the port is on another switch or none), NOT_PLAIN
+   * (it must wake to tell), or its plain port's VLAN (0 untagged, else its access VLAN).
    */
   sleepVid(id: number, switchId: string): number
+  /** Whether the port is on the switch `switchId`. */
+  isOn(id: number, switchId: string): boolean
   key(id: number): string
   /** Whether the port is configured with `mac` (whichever switch it is on). */
   hasMacAddress(id: number, mac: Mac): boolean
@@ -311,7 +313,7 @@ export class VSwitch {
       else for (let id = 0; id < this.runCount; id++) {
         const w = this.awake(id)
         if (w !== null) out.push(w)
-        else if (wake && this.asleep(id) && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) out.push(this.wake(id))
+        else if (wake && this.asleep(id) && this.dormant!.isOn(id, this.config.id)) out.push(this.wake(id))
       }
     }
     return out
@@ -352,7 +354,7 @@ export class VSwitch {
   wakeDormant(source: DormantPorts, id: number): SwitchPort | null {
     if (this.dormant !== source || id >= this.runCount) return null
     if (!this.asleep(id)) return this.awake(id)
-    return source.sleepVid(id, this.config.id) === NOT_HERE ? null : this.wake(id)
+    return source.isOn(id, this.config.id) ? this.wake(id) : null
   }
 
   /** Builds the run's port `id` (asleep, on this switch): it takes its place in the port order, and its MAC if it is the first configured with it. */
@@ -375,7 +377,7 @@ export class VSwitch {
     const source = this.dormant!
     const end = Math.min(this.runCount, seq - this.runSeq)
     for (let id = 0; id < end; id++) {
-      if (source.hasMacAddress(id, mac) && this.asleep(id) && source.sleepVid(id, this.config.id) !== NOT_HERE) return id
+      if (source.hasMacAddress(id, mac) && this.asleep(id) && source.isOn(id, this.config.id)) return id
     }
     return -1
   }
@@ -458,7 +460,7 @@ export class VSwitch {
   findPort(key: string): Lookup<SwitchPort> {
     let p = this.byKey.get(key)
     for (let id = 0; p === undefined && id < this.runCount; id++) {
-      if (this.asleep(id) && this.dormant!.key(id) === key && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) p = this.wake(id)
+      if (this.asleep(id) && this.dormant!.key(id) === key && this.dormant!.isOn(id, this.config.id)) p = this.wake(id)
     }
     return p === undefined ? {kind: 'not-found'} : {kind: 'found', value: p}
   }
@@ -472,7 +474,7 @@ export class VSwitch {
       }
       for (let id = 0; id < this.runCount; id++) {
         const w = this.awake(id)
-        if (w !== null ? w.macAddress === mac : this.asleep(id) && this.dormant!.hasMacAddress(id, mac) && this.dormant!.sleepVid(id, this.config.id) !== NOT_HERE) return w ?? this.wake(id)
+        if (w !== null ? w.macAddress === mac : this.asleep(id) && this.dormant!.hasMacAddress(id, mac) && this.dormant!.isOn(id, this.config.id)) return w ?? this.wake(id)
       }
     }
     return null
