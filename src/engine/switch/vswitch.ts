@@ -281,6 +281,8 @@ export class VSwitch {
   /** `sourcePorts` when some port is a mirroring Destination, else 0: the forwarding path's one test. */
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
+  /** members()'s answer to a flood it made the member list for: which sleeping members ignore the frame. */
+  private ignoredNow: Uint8Array | null = null
   /** SwitchPorts, and the run's sleeping plain members by id (they may have woken since). */
   private floodCache = new Map<number, (SwitchPort | number)[]>()
   /** The frame `facts` describe, within the current ingress call (null: none). */
@@ -766,8 +768,9 @@ export class VSwitch {
    * The ports up and members of `vid`, in order: SwitchPorts, and the run's plain members asleep by
    * id (they may wake later: the flood looks). A member of the run that is not plain wakes here.
    */
-  private members(vid: number): (SwitchPort | number)[] {
+  private members(vid: number, target: number): (SwitchPort | number)[] {
     let m = this.floodCache.get(vid)
+    this.ignoredNow = null
     if (m === undefined) {
       m = []
       for (const e of this.order) {
@@ -777,6 +780,8 @@ export class VSwitch {
         }
         const source = this.dormant!
         const id = this.config.id
+        // The flood's own skips, read while each port's facts are at hand (see `flood`).
+        const ignored = target >= 0 ? (this.ignoredNow = new Uint8Array(this.runCount)) : null
         for (let i = 0; i < this.runCount; i++) {
           let w = this.awake(i)
           if (w === null) {
@@ -784,6 +789,7 @@ export class VSwitch {
             const v = source.sleepVid(i, id)
             if (v === vid) {
               m.push(i)
+              if (ignored !== null && source.ignores(i, target)) ignored[i] = 1
               continue
             }
             if (v !== NOT_PLAIN) continue
@@ -798,7 +804,11 @@ export class VSwitch {
   }
 
   private flood(p: SwitchPort, f: Uint8Array, vid: number, tagged: boolean): void {
-    const members = this.members(vid)
+    /** What sleeping members' endpoints discard (DormantPorts.floodedTarget), -1: nothing. */
+    const target = this.runCount === 0 || tagged ? -1 : this.dormant!.floodedTarget(f)
+    const members = this.members(vid, target)
+    /** Set when the member list was made for this flood: which sleeping members ignore it. */
+    const ignored = this.ignoredNow
     const rec = this.rec
     if (rec !== null) {
       const n = members.length - (this.isMember(members, p) ? 1 : 0)
@@ -809,8 +819,6 @@ export class VSwitch {
     let tagged2: Uint8Array | null = null
     let mirrorFrame: Uint8Array | null = null
     let mirrorFrom: SwitchPort | null = null
-    /** What dormant members' endpoints discard (DormantPorts.floodedTarget); -2: not read yet. */
-    let target = -2
     let skipped = 0
     for (let i = 0; i < members.length; i++) {
       const e = members[i]
@@ -821,8 +829,7 @@ export class VSwitch {
         if (w !== null) m = w
         else {
           // A dormant member: a plain port that receives untagged, with no inbound policy.
-          if (target === -2) target = tagged ? -1 : this.dormant!.floodedTarget(f)
-          if (target >= 0 && this.dormant!.ignores(e, target)) {
+          if (ignored !== null ? ignored[e] === 1 : target >= 0 && this.dormant!.ignores(e, target)) {
             skipped++
             continue
           }
