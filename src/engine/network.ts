@@ -88,7 +88,7 @@ export class Network implements DormantPorts {
   /** The VM adapters' ports built so far (running or 'vm-off'), by adapter key; `vmPort(key)` builds one. */
   readonly vmPorts = new Map<string, SwitchPort>()
   readonly adapters: AdapterIndex
-  /** What the flooded copies skipped at dormant ports counted (their stacks' drops). */
+  /** The drops of stacks not built yet: the flooded copies they would have discarded. */
   private readonly dormantDrops = new DropCounters()
   /** When `lazy`: the guest stacks built so far, by adapter index. */
   private readonly guestAt = new Map<number, GuestStack>()
