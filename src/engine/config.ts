@@ -202,10 +202,53 @@ export interface DhcpScopeConfig {
   readonly leaseSeconds: number
 }
 
+/**
+ * The VM adapters of a snapshot, adapter `i` being the i-th adapter of `vms` in order (VM by VM):
+ * what a network needs to know of an adapter that a flow may never touch, without converting it.
+ * A network built from a lab of 1,024 VMs reads these few facts of each adapter and converts (and
+ * builds a stack for) only the adapters a frame reaches: a trace costs what its path costs.
+ */
+export interface AdapterIndex {
+  readonly count: number
+  /** `web/Network Adapter`: VmAdapterConfig.key. */
+  key(i: number): string
+  /** The adapter with that key, or -1. */
+  find(key: string): number
+  switchId(i: number): string | null
+  /** Its VM runs. */
+  running(i: number): boolean
+  macAddress(i: number): Mac
+  /** Whether the adapter's MAC is `mac` (cheaper than macAddress for a scan). */
+  hasMacAddress(i: number, mac: Mac): boolean
+  /**
+   * The VLAN of a plain port, one whose switch port needs no more than its VLAN: untagged (0) or
+   * access (its id), with MAC address spoofing, DHCP guard and router guard Off, port mirroring
+   * None, no ACL and no extended ACL. -1 for any other port.
+   */
+  plainVid(i: number): number
+  /**
+   * What a switch floods by, the facts above in one read: -2 when the adapter's VM is off (on
+   * whichever switch: an off VM's adapter is not read), -1 when it is not on switch `switchId`,
+   * else plainVid (-3 for a port that is not plain).
+   */
+  vidOn(i: number, switchId: string): number
+  /** Whether `address` is the adapter's static address (false for a DHCP adapter). */
+  hasStaticAddress(i: number, address: Ipv4Address): boolean
+  /** The converted adapter and its VM (the same objects as in `vms`). */
+  adapter(i: number): VmAdapterConfig
+  vm(i: number): VmConfig
+}
+
 export interface NetworkConfig {
   readonly seed: number
   readonly switches: readonly SwitchConfig[]
+  /** Every VM in the lab's order. A snapshot of a lab may convert them on first access. */
   readonly vms: readonly VmConfig[]
+  /**
+   * The adapters of `vms`, read without converting them (optional: src/engine/adapters.ts derives
+   * it from `vms` when absent, as in tests that build a snapshot directly).
+   */
+  readonly adapterIndex?: AdapterIndex
   readonly hostInterfaces: readonly HostInterfaceConfig[]
   readonly physicalAdapters: readonly PhysicalAdapterConfig[]
   /** WinNAT objects and the ICS NAT of the Default Switch. */

@@ -124,8 +124,8 @@ export class StepLog implements Recorder {
 export class DropCounters {
   private readonly counts = new Map<DropReason, number>()
 
-  count(reason: DropReason): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1)
+  count(reason: DropReason, n = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + n)
   }
 
   get(reason: DropReason): number {

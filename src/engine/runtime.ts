@@ -21,7 +21,8 @@
 // changed loses its link state. Everything else is kept. A command that has no `before` at hand
 // saves `runtimeBasisOf(config)` with the state and calls `invalidatedSince(state, basis, after)`
 // on the next load: the basis holds just what invalidatedBy compares.
-import type {NetworkConfig, PhysicalAdapterConfig, VmAdapterConfig} from './config.js'
+import {adapterIndexOf} from './adapters.js'
+import type {NetworkConfig, PhysicalAdapterConfig} from './config.js'
 import {formatIpv4} from './wire/ipv4-address.js'
 import {formatMac} from './wire/mac.js'
 
@@ -135,7 +136,8 @@ function checkBasis(b: unknown): void {
 /** The basis to save with a state learned under `config`. */
 export function runtimeBasisOf(config: NetworkConfig): RuntimeBasis {
   const adapters: Record<string, {mac: string; switchId: string | null}> = {}
-  for (const vm of config.vms) for (const a of vm.adapters) adapters[a.key] = {mac: formatMac(a.macAddress), switchId: a.switchId}
+  const index = adapterIndexOf(config)
+  for (let i = 0; i < index.count; i++) adapters[index.key(i)] = {mac: formatMac(index.macAddress(i)), switchId: index.switchId(i)}
   const physical: Record<string, {mac: string; network: NetworkBasis | null}> = {}
   for (const p of config.physicalAdapters) physical[p.name] = {mac: formatMac(p.macAddress), network: networkBasisOf(p)}
   return {adapters, physical}
@@ -157,16 +159,16 @@ export function invalidatedBy(state: RuntimeState, before: NetworkConfig, after:
 
 /** The state `state`, learned under `basis`, keeps under the configuration `after`. */
 export function invalidatedSince(state: RuntimeState, basis: RuntimeBasis, after: NetworkConfig): RuntimeState {
-  const newAdapters = adaptersByKey(after)
+  const index = adapterIndexOf(after)
   const usedMacs = new Set<string>()
-  for (const vm of after.vms) for (const a of vm.adapters) usedMacs.add(formatMac(a.macAddress))
+  for (let i = 0; i < index.count; i++) usedMacs.add(formatMac(index.macAddress(i)))
   for (const i of after.hostInterfaces) usedMacs.add(formatMac(i.macAddress))
   /** Adapter keys whose state is void, and the MACs (as text) nobody should point at any more. */
   const voidKeys = new Set<string>()
   const voidMacs = new Set<string>()
   for (const [key, was] of Object.entries(basis.adapters)) {
-    const now = newAdapters.get(key)
-    if (now === undefined || formatMac(now.macAddress) !== was.mac || now.switchId !== was.switchId) {
+    const i = index.find(key)
+    if (i < 0 || formatMac(index.macAddress(i)) !== was.mac || index.switchId(i) !== was.switchId) {
       voidKeys.add(key)
       if (was.mac !== NO_MAC && !usedMacs.has(was.mac)) voidMacs.add(was.mac)
     }
@@ -198,12 +200,6 @@ export function invalidatedSince(state: RuntimeState, basis: RuntimeBasis, after
 }
 
 const NO_MAC = formatMac(0)
-
-function adaptersByKey(c: NetworkConfig): Map<string, VmAdapterConfig> {
-  const m = new Map<string, VmAdapterConfig>()
-  for (const vm of c.vms) for (const a of vm.adapters) m.set(a.key, a)
-  return m
-}
 
 function sameNetwork(was: RuntimeBasis['physical'][string], now: PhysicalAdapterConfig): boolean {
   const x = was.network

@@ -2,8 +2,11 @@
 // `networkConfigOf(lab)`. Pure: it reads a validated lab (parseLab ran the schema and integrity
 // rules, so every reference resolves and every text form parses) and builds new plain values,
 // sharing nothing mutable with the lab. Every list keeps the lab's order, so one lab gives one
-// snapshot. Cost is proportional to the lab: each object is visited once; the only name lookups
-// are an External switch's adapter among the host's few physical adapters.
+// snapshot. The host, switches and NATs are translated at once; the VMs on first access (`vms`, or
+// one by one through the snapshot's AdapterIndex, which reads the few facts a network needs of an
+// adapter it does not touch in place): a trace on a lab of 1,024 VMs converts the VMs its flow
+// reaches. So the lab must not change while its snapshot is in use (every command takes the snapshot
+// of a lab it only reads); what was converted is the snapshot's own and no later change reaches it.
 //
 // Refs name the configuration object a decision comes from, in the words a user finds it by:
 // `vm web/Network Adapter` (its port features), `.acl[2]` (Index 2 of that adapter in `vm
@@ -11,6 +14,7 @@
 // evaluation order), `host vEthernet (NATSwitch)`, `nat MyNAT`,
 // `nat MyNAT mapping 0` (its StaticMappingID), `vswitch Default Switch.icsNat` (`vswitch show`).
 import type {
+  AdapterIndex,
   AclAddress,
   DhcpScopeConfig,
   ExtendedAcl as ExtendedAclConfig,
@@ -29,7 +33,9 @@ import type {
   VmAdapterConfig,
   VmConfig,
 } from '../engine/config.js'
+import type {Ipv4Address} from '../engine/wire/ipv4-address.js'
 import type {Mac} from '../engine/wire/mac.js'
+import {formatIpv4, formatMac} from '../engine/wire/index.js'
 import type {ExtendedAcl, GuestIp, HostVnic, Ipv4Config, Lab, NetNat, PhysicalAdapter, PortAcl, VM, VMNetworkAdapter, VMSwitch, VlanSetting} from './schema.js'
 
 import {adapterStatus} from './host.js'
@@ -407,13 +413,175 @@ export function networkConfigOf(lab: Lab): NetworkConfig {
     dhcpScopes.push(ics.scope)
   }
 
-  return {
+  const index = new LabAdapterIndex(lab.vms, t)
+  const snapshot: NetworkConfig = {
     dhcpScopes,
     hostInterfaces,
     nats,
     physicalAdapters,
     seed: lab.seed,
     switches,
-    vms: lab.vms.map((vm) => t.vm(vm)),
+    get vms(): readonly VmConfig[] {
+      return index.allVms()
+    },
+  }
+  // Not enumerable: a copy (`{...config}`) or a comparison sees the converted VMs only; a copy
+  // derives its index from them (src/engine/adapters.ts).
+  Object.defineProperty(snapshot, 'adapterIndex', {value: index, enumerable: false})
+  return snapshot
+}
+
+/**
+ * The snapshot's VMs, converted one by one on first access: a trace on a lab of 1,024 VMs reads a
+ * few facts of each adapter in place (its switch, state, MAC, whether its port is plain) and
+ * converts only the VMs its flow reaches. The stored lab is validated, so the facts read here are
+ * what the conversion would give (`plainVid` is plainVidOf of the converted features).
+ */
+class LabAdapterIndex implements AdapterIndex {
+  readonly count: number
+  /**
+   * Per adapter: its VM's position in `vms`, and its position in the VM; null when every VM has
+   * one adapter (adapter i is then VM i's, and nothing is allocated per VM).
+   */
+  private readonly vmAt: number[] | null
+  private readonly nth: number[] | null
+  /** The VMs converted so far, by position in `vms`. */
+  private readonly converted = new Map<number, VmConfig>()
+  private all: readonly VmConfig[] | null = null
+  private finds = 0
+  private keys: Map<string, number> | null = null
+  /** The last address and MAC asked about, as stored text. */
+  private addressText = ''
+  private address = -1
+  private macText = ''
+  private macValue = -1
+
+  constructor(
+    private readonly vms: readonly VM[],
+    private readonly t: Translation,
+  ) {
+    let single = true
+    for (let v = 0; v < vms.length && single; v++) single = vms[v].networkAdapters.length === 1
+    if (single) {
+      this.vmAt = this.nth = null
+      this.count = vms.length
+      return
+    }
+    const vmAt: number[] = (this.vmAt = [])
+    const nth: number[] = (this.nth = [])
+    for (let v = 0; v < vms.length; v++) {
+      for (let n = 0; n < vms[v].networkAdapters.length; n++) {
+        vmAt.push(v)
+        nth.push(n)
+      }
+    }
+    this.count = vmAt.length
+  }
+
+  private vmOf(i: number): VM {
+    return this.vms[this.vmAt === null ? i : this.vmAt[i]]
+  }
+
+  private at(i: number): VMNetworkAdapter {
+    return this.vmAt === null ? this.vms[i].networkAdapters[0] : this.vms[this.vmAt[i]].networkAdapters[this.nth![i]]
+  }
+
+  key(i: number): string {
+    return adapterKey(this.vmOf(i), this.at(i))
+  }
+
+  /**
+   * A scan without building a key (`vm/adapter` compared in place) for the few a trace asks for;
+   * from the ninth on, a map of every key (a runtime state's basis asks for all of them).
+   */
+  find(key: string): number {
+    if (this.keys !== null || ++this.finds > 8) {
+      if (this.keys === null) {
+        this.keys = new Map()
+        for (let i = this.count - 1; i >= 0; i--) this.keys.set(this.key(i), i)
+      }
+      return this.keys.get(key) ?? -1
+    }
+    for (let i = 0; i < this.count; i++) {
+      const vm = this.vmOf(i).name
+      const adapter = this.at(i).name
+      if (key.length === vm.length + 1 + adapter.length && key.charCodeAt(vm.length) === 0x2f && key.startsWith(vm) && key.endsWith(adapter)) return i
+    }
+    return -1
+  }
+
+  switchId(i: number): string | null {
+    return this.at(i).switchId
+  }
+
+  running(i: number): boolean {
+    return this.vmOf(i).state === 'Running'
+  }
+
+  macAddress(i: number): Mac {
+    return mac(this.at(i).macAddress)
+  }
+
+  hasMacAddress(i: number, value: Mac): boolean {
+    if (value !== this.macValue) {
+      this.macValue = value
+      this.macText = formatMac(value)
+    }
+    // The last digit first: most adapters differ there, and it is cheaper than comparing the text.
+    const text = this.at(i).macAddress
+    return text.charCodeAt(11) === this.macText.charCodeAt(11) && text === this.macText
+  }
+
+  plainVid(i: number): number {
+    const a = this.at(i)
+    if (a.macAddressSpoofing || a.dhcpGuard || a.routerGuard || a.portMirroringMode !== 'None' || a.acls.length > 0 || a.extendedAcls.length > 0) return -1
+    const v = a.vlanSetting
+    return v.operationMode === 'Untagged' ? 0 : v.operationMode === 'Access' ? v.accessVlanId : -1
+  }
+
+  vidOn(i: number, switchId: string): number {
+    if (this.vmOf(i).state !== 'Running') return -2
+    const a = this.at(i)
+    if (a.switchId !== switchId) return -1
+    if (a.macAddressSpoofing || a.dhcpGuard || a.routerGuard || a.portMirroringMode !== 'None' || a.acls.length > 0 || a.extendedAcls.length > 0) return -3
+    const v = a.vlanSetting
+    return v.operationMode === 'Untagged' ? 0 : v.operationMode === 'Access' ? v.accessVlanId : -3
+  }
+
+  /** Compares the stored `a.b.c.d/len` with the address's text (formatted once for a flood's many ports). */
+  hasStaticAddress(i: number, address: Ipv4Address): boolean {
+    const g = this.at(i).guestIPv4
+    if (g.mode !== 'Static') return false
+    if (address !== this.address) {
+      this.address = address
+      this.addressText = `${formatIpv4(address)}/`
+    }
+    // The `/` first: it rules most addresses out for the price of one character.
+    const text = g.ipAddress
+    const n = this.addressText.length
+    return text.length > n && text.charCodeAt(n - 1) === 0x2f && text.startsWith(this.addressText)
+  }
+
+  vm(i: number): VmConfig {
+    return this.vmAtPosition(this.vmAt === null ? i : this.vmAt[i])
+  }
+
+  adapter(i: number): VmAdapterConfig {
+    return this.vm(i).adapters[this.nth === null ? 0 : this.nth[i]]
+  }
+
+  private vmAtPosition(v: number): VmConfig {
+    let vm = this.converted.get(v)
+    if (vm === undefined) this.converted.set(v, (vm = this.t.vm(this.vms[v])))
+    return vm
+  }
+
+  allVms(): readonly VmConfig[] {
+    if (this.all === null) {
+      const out: VmConfig[] = []
+      for (let v = 0; v < this.vms.length; v++) out.push(this.vmAtPosition(v))
+      this.all = out
+    }
+    return this.all
   }
 }

@@ -159,7 +159,7 @@ export interface SavedRuntime {
 export function traceLab(lab: Lab, saved: SavedRuntime | null, r: TraceRequest): LabTrace {
   const injection = traceInjectionOf(lab, r)
   const gate = new GatedRecorder(new TraceRecorder())
-  const network = openNetwork(lab, saved?.doc ?? null, saved?.file ?? '', {recorder: gate, boot: () => false})
+  const network = openNetwork(lab, saved?.doc ?? null, saved?.file ?? '', {recorder: gate, boot: 'none'})
   const run = engineWork(() => runTrace(network, gate, injection))
   const result = buildTraceResult({flow: run.flow, steps: run.steps, expectation: r.expectation, openPort: run.openPort})
   return {result, run, runtime: () => runtimeDocumentOf(network)}

@@ -8,6 +8,7 @@ import type {Lab} from '../../src/model/schema.js'
 import {addIpAddress} from '../../src/model/ip.js'
 import {newLab} from '../../src/model/lab.js'
 import {addExternalAddress, addStaticMapping, enableNat, setNat} from '../../src/model/nat.js'
+import {adapterIndexOf} from '../../src/engine/adapters.js'
 import {networkConfigOf} from '../../src/model/network-config.js'
 import {parseLab, serializeLab} from '../../src/model/store.js'
 import {addAcl, addAdapter, addExtendedAcl, findVm, newVm, setAdapter, setGuest, setGuestIp, setManagementOsVlan, setVlan, startVm} from '../../src/model/vm.js'
@@ -203,12 +204,13 @@ describe('networkConfigOf: Microsoft\'s NAT walkthrough', () => {
     assert.equal(vm.networkAdapters[0].macAddress, '00155D001702')
   })
 
-  test('the same lab gives the same snapshot; the lab is not touched, and later changes to it do not reach the snapshot', () => {
+  test('the same lab gives the same snapshot; the lab is not touched, and later changes to it do not reach what the snapshot converted', () => {
     const before = serializeLab(lab)
     assert.deepEqual(networkConfigOf(lab), config)
     assert.equal(serializeLab(lab), before)
     const copy = structuredClone(lab)
     const snapshot = networkConfigOf(copy)
+    assert.equal(snapshot.vms.length, lab.vms.length, 'the VMs are converted on first access')
     copy.vms[0].guest.listeningPorts.push({port: 22, protocol: 'tcp'})
     copy.vms[0].networkAdapters[0].guestIPv4 = {mode: 'Dhcp'}
     copy.host.vnics[1].ipv4.addresses.push({ipAddress: '192.168.0.2', prefixLength: 24})
@@ -361,5 +363,70 @@ describe('networkConfigOf: VMs that are off', () => {
       ['db/Network Adapter', 0, DEFAULT_SWITCH_ID, {mode: 'dhcp'}],
       ['db/static', mac('00155DAABBCC'), null, {mode: 'dhcp'}],
     ])
+  })
+})
+
+describe("networkConfigOf: the snapshot's AdapterIndex, read in place", () => {
+  /** Adapters of every kind the index tells apart: VLAN modes, guards, ACLs, mirroring, DHCP, off, unconnected, two per VM. */
+  function mixedLab(): Lab {
+    const lab = newLab()
+    newSwitch(lab, {name: 'S1', type: 'internal'})
+    newSwitch(lab, {name: 'S2', type: 'private'})
+    newVm(lab, {generation: 2, name: 'v', switchName: 'S1'})
+    for (const name of ['trunk', 'isolated', 'access', 'spoof', 'guard', 'mirror', 'acl', 'xacl', 'loose']) addAdapter(lab, findVm(lab, 'v'), {name, switchName: name === 'loose' ? undefined : name === 'acl' ? 'S2' : 'S1'})
+    setVlan(lab, 'v', 'trunk', {allowedVlanIdList: '1-100,200', nativeVlanId: '1', trunk: true})
+    setVlan(lab, 'v', 'isolated', {isolated: true, primaryVlanId: '100', secondaryVlanId: '101'})
+    setVlan(lab, 'v', 'access', {access: true, vlanId: '10'})
+    setAdapter(lab, 'v', 'spoof', {macAddressSpoofing: true})
+    setAdapter(lab, 'v', 'guard', {dhcpGuard: true})
+    setAdapter(lab, 'v', 'mirror', {portMirroringMode: 'Source'})
+    addAcl(lab, 'v', 'acl', {action: 'deny', direction: 'inbound', remoteIp: '10.0.0.0/8'})
+    addExtendedAcl(lab, 'v', 'xacl', {action: 'allow', direction: 'outbound', weight: 10})
+    setGuestIp(lab, 'v', 'access', {address: '192.168.5.7/24', gateway: '192.168.5.1'})
+    startVm(lab, 'v')
+    newVm(lab, {generation: 2, name: 'off', switchName: 'S2'})
+    setGuestIp(lab, 'off', 'Network Adapter', {address: '192.168.5.8/24'})
+    newVm(lab, {generation: 2, name: 'dhcp', switchName: 'S1'})
+    startVm(lab, 'dhcp')
+    return parseLab(serializeLab(lab), 'lab.json')
+  }
+
+  test('it answers what an index over the converted VMs answers, converting only the VMs asked for', () => {
+    const lab = mixedLab()
+    const config = networkConfigOf(lab)
+    const index = config.adapterIndex!
+    // A copy has no index of its own (it is not enumerable): the engine derives one from `vms`.
+    const derived = adapterIndexOf({...config})
+    assert.equal(config.adapterIndex, index)
+    assert.equal(index.count, 12)
+    assert.equal(derived.count, 12)
+    const switches = [...config.switches.map((s) => s.id)]
+    for (let i = 0; i < index.count; i++) {
+      const key = derived.key(i)
+      assert.equal(index.key(i), key)
+      assert.equal(index.find(key), i, key)
+      assert.equal(index.switchId(i), derived.switchId(i), key)
+      assert.equal(index.running(i), derived.running(i), key)
+      assert.equal(index.macAddress(i), derived.macAddress(i), key)
+      assert.equal(index.hasMacAddress(i, derived.macAddress(i)), true, key)
+      assert.equal(index.hasMacAddress(i, derived.macAddress(i) + 1), false, key)
+      assert.equal(index.plainVid(i), derived.plainVid(i), key)
+      for (const id of switches) assert.equal(index.vidOn(i, id), derived.vidOn(i, id), `${key} on ${id}`)
+      for (const address of [ip('192.168.5.7'), ip('192.168.5.8'), ip('192.168.5.70'), ip('192.168.5.1')]) assert.equal(index.hasStaticAddress(i, address), derived.hasStaticAddress(i, address), key)
+      assert.deepEqual(index.adapter(i), derived.adapter(i), key)
+    }
+    assert.equal(index.find('v/nothing'), -1)
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => index.plainVid(i)), [0, -1, -1, 10, -1, -1, -1, -1, -1, 0])
+    assert.equal(index.hasStaticAddress(3, ip('192.168.5.7')), true)
+  })
+
+  test('a VM is converted once, the first time it is asked for, and is the one `vms` holds', () => {
+    const config = networkConfigOf(mixedLab())
+    const index = config.adapterIndex!
+    const dhcp = index.vm(11)
+    assert.equal(dhcp.name, 'dhcp')
+    assert.equal(index.vm(11), dhcp)
+    assert.equal(config.vms[2], dhcp)
+    assert.equal(index.adapter(3), config.vms[0].adapters[3])
   })
 })

@@ -82,6 +82,8 @@ import {
   formatMacTrace,
   formatTcpFlags,
   get16,
+  get32,
+  get48,
   hex16,
   prefixMask,
   put16,
@@ -652,15 +654,10 @@ export class IpStack {
    * learned and no answer: counted the same, nothing recorded. Anything else: false (`input` runs).
    */
   discardsFlooded(iface: StackInterface, frame: Uint8Array): boolean {
-    const eth = EthernetFrame.checked(frame, 0, frame.length)
-    if (eth instanceof WireError || eth.isTagged || eth.dst !== MAC_BROADCAST || eth.etherType !== ETHERTYPE_ARP) return false
-    const off = eth.payloadOffset
-    const a = ArpPacket.checked(frame, off, frame.length - off)
-    if (a instanceof WireError || a.op !== ARP_OP_REQUEST) return false
-    const targetIp = a.targetIp
-    if (targetIp !== 0 && iface.hasAddress(targetIp)) return false
-    const senderIp = a.senderIp
-    if (senderIp !== 0 && a.senderMac !== iface.mac && iface.arp.has(senderIp, this.scheduler.now)) return false
+    const targetIp = floodedArpRequestTarget(frame)
+    if (targetIp < 0 || (targetIp !== 0 && iface.hasAddress(targetIp))) return false
+    const senderIp = get32(frame, ETH_HEADER_LEN + 14)
+    if (senderIp !== 0 && get48(frame, ETH_HEADER_LEN + 8) !== iface.mac && iface.arp.has(senderIp, this.scheduler.now)) return false
     this.drops.count('not-for-me')
     return true
   }
@@ -1292,4 +1289,18 @@ function natRecorder(rec: Recorder, head: Uint8Array, original: Uint8Array, reas
       rec.step({...s, frame: concat(head, s.frame)})
     },
   }
+}
+
+/**
+ * The target address of a well-formed untagged broadcast ARP request (Ethernet/IPv4, 28 bytes or
+ * more after the Ethernet header), or -1 for any other frame: the frames a stack may discard
+ * outright when flooded to it (IpStack.discardsFlooded). A stack with an empty ARP cache discards
+ * such a request unless the target is one of its addresses (RFC 826's merge learns nothing from it).
+ */
+export function floodedArpRequestTarget(frame: Uint8Array): number {
+  const eth = EthernetFrame.checked(frame, 0, frame.length)
+  if (eth instanceof WireError || eth.isTagged || eth.dst !== MAC_BROADCAST || eth.etherType !== ETHERTYPE_ARP) return -1
+  const off = eth.payloadOffset
+  const a = ArpPacket.checked(frame, off, frame.length - off)
+  return a instanceof WireError || a.op !== ARP_OP_REQUEST ? -1 : a.targetIp
 }

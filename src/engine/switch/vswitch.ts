@@ -15,6 +15,17 @@
 // Egress is synchronous (zero virtual time): endpoints schedule their own work. A frame whose tag
 // does not change is handed on as the same buffer (receivers never mutate what they get).
 //
+// Dormant ports (`addDormantRun`): the VM ports of a network's adapters, known by a source that
+// answers a few facts about each (on this switch? its VM running? its VLAN if the port is plain:
+// untagged or access, no ACLs, guards, mirroring or MAC address spoofing) with no SwitchPort and no
+// endpoint built. A port wakes (SwitchPort and endpoint built) the first time a frame must reach it
+// or anything asks for it: a unicast to its MAC, a flood it is in, its key. A flood first asks the
+// source whether a plain member's fresh endpoint would discard the copy outright
+// (DormantPorts.floodedTarget / ignores) and then skips it; a member that is not plain wakes. Ports
+// keep their order (`seq`): floods visit them in it, and of two ports configured with one MAC the
+// first keeps it, awake or not. A switch of 1,024 VM ports thus costs, for a frame, what the ports it
+// reaches cost, plus a tight loop over its ports for a flood.
+//
 // Hot path (STYLE 7): the forwarding of a plain untagged unicast frame reads bytes, compares
 // integers, probes an open-addressing MAC table and calls the sink: no allocation, no closure, no
 // string, and with a null recorder no step object.
@@ -82,6 +93,43 @@ const ETH_MAX = 1514
 /** SwitchPort.macHi of a VM or host port whose MAC is still 000000000000. */
 const NO_MAC = -1
 
+/**
+ * The VM ports a switch knows before it builds them (see the file's header): ids 0 to n-1 of a
+ * run (addDormantRun), in port order. The switch asks about ports that sleep (scanning for a MAC,
+ * it may ask about one that woke, and then ignores the answer).
+ */
+export interface DormantPorts {
+  /**
+   * The port's flood membership as it sleeps, on the switch `switchId`: ASLEEP_OFF (its VM is off:
+   * in no flood, on whichever switch), NOT_HERE (the port is on another switch or none), NOT_PLAIN
+   * (it must wake to tell), or its plain port's VLAN (0 untagged, else its access VLAN).
+   */
+  sleepVid(id: number, switchId: string): number
+  /** Whether the port is on the switch `switchId`. */
+  isOn(id: number, switchId: string): boolean
+  key(id: number): string
+  /** Whether the port is configured with `mac` (whichever switch it is on). */
+  hasMacAddress(id: number, mac: Mac): boolean
+  /**
+   * FrameSink.discardsFlooded of the ports' endpoints as they would be built now, in two halves so
+   * that a flood reads the frame once: `floodedTarget` is -1 when such an endpoint takes this
+   * untagged flooded frame (every dormant member wakes), else the address (an ARP request's target)
+   * for which `ignores(id, target)` says whether port `id`'s endpoint discards it outright; the
+   * switch then reports how many it skipped (`discarded`) for the endpoints' drop counters.
+   */
+  floodedTarget(frame: Uint8Array): number
+  ignores(id: number, target: number): boolean
+  discarded(n: number): void
+  /** Builds the port's endpoint: the port's spec. `woke` follows with the port made from it. */
+  wake(id: number): PortSpec
+  woke(id: number, port: SwitchPort): void
+}
+
+/** DormantPorts.sleepVid's answers other than a VLAN (AdapterIndex.vidOn's). */
+export const NOT_HERE = -1
+export const ASLEEP_OFF = -2
+export const NOT_PLAIN = -3
+
 /** One port of a VSwitch; `receive(frame)` is ingress from the port's endpoint. */
 export class SwitchPort implements FrameSink {
   readonly key: string
@@ -112,6 +160,10 @@ export class SwitchPort implements FrameSink {
   /** @internal */ readonly egressPolicy: boolean
   /** @internal */ stateCode: number
   /** @internal */ learnedCount = 0
+  /** @internal The port's place in the switch's port order (dormant ports included). */
+  seq = 0
+  /** @internal No dormant port before this one is configured with its MAC (checked once). */
+  macChecked = false
   private readonly sw: VSwitch
 
   /** @internal Use VSwitch.addPort. */
@@ -212,8 +264,16 @@ export class VSwitch {
   private readonly dropUnknownUnicast: boolean
   private readonly table = new MacTable<SwitchPort>()
   private readonly learned = new Map<Mac, {port: SwitchPort; atMs: number}>()
-  private readonly portList: SwitchPort[] = []
+  /** Ports in order: a SwitchPort, or RUN where the dormant run's ports are. */
+  private readonly order: (SwitchPort | typeof RUN)[] = []
+  private nextSeq = 0
   private readonly byKey = new Map<string, SwitchPort>()
+  private dormant: DormantPorts | null = null
+  /** The run's size and the seq of its port 0. */
+  private runCount = 0
+  private runSeq = 0
+  /** The run's ports that woke (undefined: asleep; null: woke and was removed); allocated at the first wake. */
+  private runPorts: (SwitchPort | null | undefined)[] | null = null
   private external: SwitchPort | null = null
   private mirrorDestinations: SwitchPort[] = []
   /** Ports with port mirroring Source, counted whether or not a Destination port exists. */
@@ -221,7 +281,10 @@ export class VSwitch {
   /** `sourcePorts` when some port is a mirroring Destination, else 0: the forwarding path's one test. */
   private mirrorSources = 0
   /** Ports up and members of a VID, in port order; rebuilt lazily after any port change. */
-  private floodCache = new Map<number, SwitchPort[]>()
+  /** members()'s answer to a flood it made the member list for: which sleeping members ignore the frame. */
+  private ignoredNow: Uint8Array | null = null
+  /** SwitchPorts, and the run's sleeping plain members by id (they may have woken since). */
+  private floodCache = new Map<number, (SwitchPort | number)[]>()
   /** The frame `facts` describe, within the current ingress call (null: none). */
   private factsFrame: Uint8Array | null = null
   private readonly facts: IpFacts = {fam: 0, src: 0, dst: 0, protocol: 0, srcPort: -1, dstPort: -1, flowSrc: 0, flowDst: 0, error: null}
@@ -239,9 +302,97 @@ export class VSwitch {
     return this.scheduler.now
   }
 
-  /** Ports in the order they were added. */
+  /** Ports in the order they were added (dormant ones wake). */
   get ports(): readonly SwitchPort[] {
-    return this.portList
+    return this.portsInOrder(true)
+  }
+
+  /** The ports in order: those built so far, or (`wake`) every one, waking the dormant ones. */
+  private portsInOrder(wake: boolean): SwitchPort[] {
+    const out: SwitchPort[] = []
+    for (const e of this.order) {
+      if (e !== RUN) out.push(e)
+      else for (let id = 0; id < this.runCount; id++) {
+        const w = this.awake(id)
+        if (w !== null) out.push(w)
+        else if (wake && this.asleep(id) && this.dormant!.isOn(id, this.config.id)) out.push(this.wake(id))
+      }
+    }
+    return out
+  }
+
+  /**
+   * Adds the run of dormant ports `source` knows (ids 0 to count-1, those it says are on this
+   * switch), here in the port order; one run per switch.
+   */
+  addDormantRun(source: DormantPorts, count: number): void {
+    if (this.dormant !== null) throw new RangeError(`vswitch ${this.config.name}: it already has a run of dormant ports`)
+    this.dormant = source
+    this.runCount = count
+    this.runSeq = this.nextSeq
+    this.nextSeq += count
+    this.order.push(RUN)
+    if (this.floodCache.size > 0) this.floodCache.clear()
+  }
+
+  /** Whether `p` is in `members` (as itself, or by its run id when it was a member asleep). */
+  private isMember(members: readonly (SwitchPort | number)[], p: SwitchPort): boolean {
+    if (members.includes(p)) return true
+    const id = p.seq - this.runSeq
+    return id >= 0 && id < this.runCount && this.awake(id) === p && members.includes(id)
+  }
+
+  /** The run's port `id` once it woke (and was not removed), else null. */
+  private awake(id: number): SwitchPort | null {
+    return this.runPorts === null ? null : this.runPorts[id] ?? null
+  }
+
+  /** Whether the run's port `id` has not woken. */
+  private asleep(id: number): boolean {
+    return this.runPorts === null || this.runPorts[id] === undefined
+  }
+
+  /** Wakes the run's port `id` if it sleeps on this switch; the port, or null. */
+  wakeDormant(source: DormantPorts, id: number): SwitchPort | null {
+    if (this.dormant !== source || id >= this.runCount) return null
+    if (!this.asleep(id)) return this.awake(id)
+    return source.isOn(id, this.config.id) ? this.wake(id) : null
+  }
+
+  /** Builds the run's port `id` (asleep, on this switch): it takes its place in the port order, and its MAC if it is the first configured with it. */
+  private wake(id: number): SwitchPort {
+    const source = this.dormant!
+    const p = new SwitchPort(this, source.wake(id), this.ref)
+    if (p.kindCode !== KIND_VM) throw new RangeError(`vswitch ${this.config.name}: dormant port ${p.key} woke as a ${p.kind} port`)
+    p.seq = this.runSeq + id
+    this.runPorts ??= new Array<SwitchPort | null | undefined>(this.runCount)
+    this.runPorts[id] = p
+    this.byKey.set(p.key, p)
+    if (p.macAddress !== 0) this.claimMac(p)
+    if (p.mirror !== MIRROR_NONE) this.indexMirroring()
+    source.woke(id, p)
+    return p
+  }
+
+  /** The first port of the run asleep on this switch, configured with `mac` and before `seq`; -1 when none. */
+  private sleeperWith(mac: Mac, seq: number): number {
+    const source = this.dormant!
+    const end = Math.min(this.runCount, seq - this.runSeq)
+    for (let id = 0; id < end; id++) {
+      if (source.hasMacAddress(id, mac) && this.asleep(id) && source.isOn(id, this.config.id)) return id
+    }
+    return -1
+  }
+
+  /** The port a unicast destination MAC reaches: the MAC table, and the run's sleeping ports configured with it. */
+  private lookup(hi: number, lo: number): SwitchPort | null {
+    const d = this.table.get(hi, lo)
+    if (this.runCount === 0 || (d !== null && (d.macChecked || d.macHi !== hi || d.macLo !== lo))) return d
+    // Not in the table, or a configured MAC a sleeping port before it may hold: wake that one.
+    const id = this.sleeperWith((hi & 0xffff) * 0x1_0000_0000 + (lo >>> 0), d === null ? Infinity : d.seq)
+    if (id >= 0) return this.wake(id)
+    if (d !== null) d.macChecked = true
+    return d
   }
 
   /** Adds a port. Throws a RangeError for a duplicate key, a second external port or bad features. */
@@ -252,7 +403,8 @@ export class VSwitch {
       if (this.external !== null) throw new RangeError(`vswitch ${this.config.name}: it already has an external port (${this.external.key})`)
     }
     const p = new SwitchPort(this, spec, this.ref)
-    this.portList.push(p)
+    p.seq = this.nextSeq++
+    this.order.push(p)
     this.byKey.set(p.key, p)
     if (p.kindCode === KIND_EXTERNAL) this.external = p
     else if (p.macAddress !== 0) this.claimMac(p)
@@ -264,11 +416,12 @@ export class VSwitch {
     return p
   }
 
-  /** Enters a port's configured MAC, unless another port is configured with it (the first keeps it). */
+  /** Enters a port's configured MAC, unless a port before it is configured with it (the first keeps it). */
   private claimMac(p: SwitchPort): void {
     const owner = this.table.get(p.macHi, p.macLo)
-    if (owner !== null && owner.macAddress === p.macAddress) return
-    if (owner !== null) {
+    const configured = owner !== null && owner.macAddress === p.macAddress && owner.kindCode !== KIND_EXTERNAL
+    if (configured && owner.seq < p.seq) return
+    if (owner !== null && !configured) {
       // It was learned behind a port with MAC address spoofing On: configuration wins.
       owner.learnedCount--
       this.learned.delete(p.macAddress)
@@ -281,14 +434,16 @@ export class VSwitch {
     if (this.byKey.get(port.key) !== port) return
     this.forgetLearned(port)
     port.stateCode = DISCONNECTED
-    this.portList.splice(this.portList.indexOf(port), 1)
+    const at = this.order.indexOf(port)
+    if (at >= 0) this.order.splice(at, 1)
+    else this.runPorts![port.seq - this.runSeq] = null
     this.byKey.delete(port.key)
     if (this.external === port) this.external = null
     if (port.kindCode !== KIND_EXTERNAL && port.macAddress !== 0 && this.table.get(port.macHi, port.macLo) === port) {
       this.table.delete(port.macHi, port.macLo)
       // A second port configured with the same MAC now owns it.
-      const next = this.portList.find((q) => q.kindCode !== KIND_EXTERNAL && q.macAddress === port.macAddress)
-      if (next !== undefined) this.claimMac(next)
+      const next = this.configuredWith(port.macAddress)
+      if (next !== null) this.claimMac(next)
     }
     this.indexMirroring()
     this.floodCache = new Map()
@@ -305,8 +460,26 @@ export class VSwitch {
   }
 
   findPort(key: string): Lookup<SwitchPort> {
-    const p = this.byKey.get(key)
+    let p = this.byKey.get(key)
+    for (let id = 0; p === undefined && id < this.runCount; id++) {
+      if (this.asleep(id) && this.dormant!.key(id) === key && this.dormant!.isOn(id, this.config.id)) p = this.wake(id)
+    }
     return p === undefined ? {kind: 'not-found'} : {kind: 'found', value: p}
+  }
+
+  /** The first port in order configured with `mac` (woken if dormant), or null. */
+  private configuredWith(mac: Mac): SwitchPort | null {
+    for (const e of this.order) {
+      if (e !== RUN) {
+        if (e.kindCode !== KIND_EXTERNAL && e.macAddress === mac) return e
+        continue
+      }
+      for (let id = 0; id < this.runCount; id++) {
+        const w = this.awake(id)
+        if (w !== null ? w.macAddress === mac : this.asleep(id) && this.dormant!.hasMacAddress(id, mac) && this.dormant!.isOn(id, this.config.id)) return w ?? this.wake(id)
+      }
+    }
+    return null
   }
 
   /** MACs learned behind ports with MAC address spoofing On, sorted by MAC (runtime state). */
@@ -376,7 +549,7 @@ export class VSwitch {
     // Lookup.
     const dstHi = (f[0] << 8) | f[1]
     if ((dstHi & 0x100) !== 0) return this.flood(p, f, vid, tagged)
-    const d = this.table.get(dstHi, (f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5])
+    const d = this.lookup(dstHi, (f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5])
     if (d === null) return this.unknownUnicast(p, f, vid, tagged)
     if (d === p) return this.dropSamePort(p, f)
     if (d.stateCode !== UP) return this.dropVmOff(d, f)
@@ -568,8 +741,9 @@ export class VSwitch {
   private learnAt(p: SwitchPort, hi: number, lo: number, mac: Mac, atMs: number): boolean {
     const owner = this.table.get(hi, lo)
     if (owner === p) return false
-    // A configured port MAC is never learned over.
+    // A configured port MAC is never learned over, a dormant port's included.
     if (owner !== null && owner.macHi === hi && owner.macLo === lo && owner.kindCode !== KIND_EXTERNAL) return false
+    if (this.runCount > 0 && this.sleeperWith(mac, Infinity) >= 0) return false
     if (p.learnedCount >= MAX_LEARNED_PER_PORT) return false
     if (owner !== null) owner.learnedCount--
     this.table.set(hi, lo, p)
@@ -590,20 +764,54 @@ export class VSwitch {
   // -------------------------------------------------------------------------------------------
   // Lookup and egress
 
-  private members(vid: number): SwitchPort[] {
+  /**
+   * The ports up and members of `vid`, in order: SwitchPorts, and the run's plain members asleep by
+   * id (they may wake later: the flood looks). A member of the run that is not plain wakes here.
+   */
+  private members(vid: number, target: number): (SwitchPort | number)[] {
     let m = this.floodCache.get(vid)
+    this.ignoredNow = null
     if (m === undefined) {
-      m = this.portList.filter((q) => q.stateCode === UP && egressOf(q.vlan, vid) !== NOT_MEMBER)
+      m = []
+      for (const e of this.order) {
+        if (e !== RUN) {
+          if (e.stateCode === UP && egressOf(e.vlan, vid) !== NOT_MEMBER) m.push(e)
+          continue
+        }
+        const source = this.dormant!
+        const id = this.config.id
+        // The flood's own skips, read while each port's facts are at hand (see `flood`).
+        const ignored = target >= 0 ? (this.ignoredNow = new Uint8Array(this.runCount)) : null
+        for (let i = 0; i < this.runCount; i++) {
+          let w = this.awake(i)
+          if (w === null) {
+            if (!this.asleep(i)) continue
+            const v = source.sleepVid(i, id)
+            if (v === vid) {
+              m.push(i)
+              if (ignored !== null && source.ignores(i, target)) ignored[i] = 1
+              continue
+            }
+            if (v !== NOT_PLAIN) continue
+            w = this.wake(i)
+          }
+          if (w.stateCode === UP && egressOf(w.vlan, vid) !== NOT_MEMBER) m.push(w)
+        }
+      }
       this.floodCache.set(vid, m)
     }
     return m
   }
 
   private flood(p: SwitchPort, f: Uint8Array, vid: number, tagged: boolean): void {
-    const members = this.members(vid)
+    /** What sleeping members' endpoints discard (DormantPorts.floodedTarget), -1: nothing. */
+    const target = this.runCount === 0 || tagged ? -1 : this.dormant!.floodedTarget(f)
+    const members = this.members(vid, target)
+    /** Set when the member list was made for this flood: which sleeping members ignore it. */
+    const ignored = this.ignoredNow
     const rec = this.rec
     if (rec !== null) {
-      const n = members.length - (members.includes(p) ? 1 : 0)
+      const n = members.length - (this.isMember(members, p) ? 1 : 0)
       const dst = get48(f, 0)
       this.emit('flooded', 'broadcast', `destination ${dst === 0xffff_ffff_ffff ? 'broadcast' : `multicast ${formatMacTrace(dst)}`} → every other port in ${vlanName(vid)}: ${n} port${n === 1 ? '' : 's'}${this.pvlanFloodNote(p)}`, null, f)
     }
@@ -611,8 +819,23 @@ export class VSwitch {
     let tagged2: Uint8Array | null = null
     let mirrorFrame: Uint8Array | null = null
     let mirrorFrom: SwitchPort | null = null
+    let skipped = 0
     for (let i = 0; i < members.length; i++) {
-      const m = members[i]
+      const e = members[i]
+      let m: SwitchPort
+      if (typeof e !== 'number') m = e
+      else {
+        const w = this.awake(e)
+        if (w !== null) m = w
+        else {
+          // A dormant member: a plain port that receives untagged, with no inbound policy.
+          if (ignored !== null ? ignored[e] === 1 : target >= 0 && this.dormant!.ignores(e, target)) {
+            skipped++
+            continue
+          }
+          m = this.wake(e)
+        }
+      }
       if (m === p) continue
       if (m.egressPolicy && !this.egressPolicies(m, f, tagged)) continue
       const mode = egressOf(m.vlan, vid)
@@ -629,6 +852,7 @@ export class VSwitch {
         mirrorFrom = m
       }
     }
+    if (skipped > 0) this.dormant!.discarded(skipped)
     if (this.mirrorSources !== 0) {
       if (p.mirror === MIRROR_SOURCE) this.mirror(p, f, p, 'sent', members)
       else if (mirrorFrom !== null) this.mirror(mirrorFrom, mirrorFrame!, p, 'received', members)
@@ -681,8 +905,9 @@ export class VSwitch {
   // port of the switch, except the port the frame came from and ports that get the frame itself.
 
   private indexMirroring(): void {
-    this.mirrorDestinations = this.portList.filter((q) => q.mirror === MIRROR_DESTINATION)
-    this.sourcePorts = this.portList.filter((q) => q.mirror === MIRROR_SOURCE).length
+    const built = this.portsInOrder(false)
+    this.mirrorDestinations = built.filter((q) => q.mirror === MIRROR_DESTINATION)
+    this.sourcePorts = built.filter((q) => q.mirror === MIRROR_SOURCE).length
     this.mirrorSources = this.mirrorDestinations.length === 0 ? 0 : this.sourcePorts
   }
 
@@ -691,7 +916,7 @@ export class VSwitch {
     else if (out !== null && d.mirror === MIRROR_SOURCE) this.mirror(d, out, p, 'received', d)
   }
 
-  private mirror(source: SwitchPort, frame: Uint8Array, from: SwitchPort, what: 'sent' | 'received', gotIt: SwitchPort | readonly SwitchPort[] | null): void {
+  private mirror(source: SwitchPort, frame: Uint8Array, from: SwitchPort, what: 'sent' | 'received', gotIt: SwitchPort | readonly (SwitchPort | number)[] | null): void {
     for (const m of this.mirrorDestinations) {
       if (m === from || m === source || m.stateCode !== UP) continue
       if (gotIt !== null && (gotIt === m || (Array.isArray(gotIt) && gotIt.includes(m)))) continue
@@ -889,3 +1114,6 @@ function icmpv6Type(f: Uint8Array, l3: number): number {
   }
   return next === 58 && f.length > o ? f[o] : -1
 }
+
+/** VSwitch.order's place of the dormant run. */
+const RUN = 0

@@ -112,7 +112,7 @@ export class GatedRecorder implements Recorder {
  */
 export function traceNetwork(config: NetworkConfig, runtime: RuntimeState | null, injection: TraceInjection): {network: Network; run: TraceRun} {
   const gate = new GatedRecorder(new TraceRecorder())
-  const network = buildNetwork(config, runtime, {recorder: gate, boot: () => false})
+  const network = buildNetwork(config, runtime, {recorder: gate, boot: 'none'})
   return {network, run: runTrace(network, gate, injection)}
 }
 
@@ -198,8 +198,9 @@ class Driver {
   private vmAddress(key: string): Ipv4Address {
     const g = this.net.guest(key)
     if (g !== null && g.ready) return g.iface.primary
-    const vm = this.net.config.vms.find((v) => v.adapters.some((a) => a.key === key))
-    const a = vm?.adapters.find((x) => x.key === key)
+    const i = this.net.adapters.find(key)
+    const vm = i < 0 ? undefined : this.net.adapters.vm(i)
+    const a = i < 0 ? undefined : this.net.adapters.adapter(i)
     if (a !== undefined && a.ip.mode === 'static') return a.ip.address
     const name = vm?.name ?? key.split('/')[0]
     if (vm !== undefined && !vm.running) throw input(`The VM "${name}" is off and gets its address by DHCP, so it has no IPv4 address to trace to.`, `Start it (\`hvnet vm start ${name}\`), or give it a static address with \`hvnet vm set-ip\`, or trace to an address.`)
@@ -233,12 +234,10 @@ class Driver {
   private openPort(p: TracePacket, dst: Ipv4Address, dstPort: number | null): boolean {
     if (p.protocol !== 'tcp' || dstPort === null) return false
     if (p.target.kind === 'vm' || p.target.kind === 'address') {
-      for (const vm of this.net.config.vms) {
-        if (!vm.running) continue
-        for (const a of vm.adapters) {
-          const g = this.net.guest(a.key)
-          if (g?.iface.hasAddress(dst) || (p.target.kind === 'vm' && p.target.adapterKey === a.key)) return vm.guest.listen.some((l) => l.protocol === 'tcp' && l.port === dstPort)
-        }
+      const adapters = this.net.adapters
+      const target = p.target.kind === 'vm' ? adapters.find(p.target.adapterKey) : -1
+      for (let i = 0; i < adapters.count; i++) {
+        if (adapters.running(i) && (i === target || this.net.adapterHolds(i, dst))) return adapters.vm(i).guest.listen.some((l) => l.protocol === 'tcp' && l.port === dstPort)
       }
     }
     if (this.net.host.stack.isOwnAddress(dst)) return false
@@ -379,7 +378,7 @@ class Driver {
   private freeLanAddress(lan: Lan): Ipv4Address {
     const size = 2 ** (32 - lan.prefix.length)
     for (let a = lan.prefix.address + size - 2; a > lan.prefix.address; a--) {
-      if (a !== lan.gateway && !this.net.host.stack.isOwnAddress(a) && ![...this.net.guests.values()].some((g) => g.iface.hasAddress(a))) return a
+      if (a !== lan.gateway && !this.net.host.stack.isOwnAddress(a) && !this.net.guestHolds(a)) return a
     }
     throw input(`The LAN beyond the adapter has no free address for the trace's machine.`, 'Give one with --src IP.')
   }
@@ -430,8 +429,8 @@ class Driver {
     let enter: (f: Uint8Array) => void
     switch (at.kind) {
       case 'vm': {
-        const port = this.net.vmPorts.get(at.adapterKey)
-        if (port === undefined) throw new Error(`runTrace: no port for ${at.adapterKey}`)
+        const port = this.net.vmPort(at.adapterKey)
+        if (port === null) throw new Error(`runTrace: no port for ${at.adapterKey}`)
         from = {kind: 'vm', name: at.adapterKey}
         enter = (f) => port.receive(f)
         break
