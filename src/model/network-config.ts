@@ -541,11 +541,9 @@ class LabAdapterIndex implements AdapterIndex {
 
   vidOn(i: number, switchId: string): number {
     if (this.vmOf(i).state !== 'Running') return -2
-    const a = this.at(i)
-    if (a.switchId !== switchId) return -1
-    if (a.macAddressSpoofing || a.dhcpGuard || a.routerGuard || a.portMirroringMode !== 'None' || a.acls.length > 0 || a.extendedAcls.length > 0) return -3
-    const v = a.vlanSetting
-    return v.operationMode === 'Untagged' ? 0 : v.operationMode === 'Access' ? v.accessVlanId : -3
+    if (this.at(i).switchId !== switchId) return -1
+    const vid = this.plainVid(i)
+    return vid >= 0 ? vid : -3
   }
 
   /** Compares the stored `a.b.c.d/len` with the address's text (formatted once for a flood's many ports). */
