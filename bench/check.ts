@@ -11,8 +11,7 @@ import path from 'node:path'
 import {runChecks} from '../src/model/check.js'
 import {reachMatrix} from '../src/model/reach.js'
 import type {Check} from '../src/model/schema.js'
-import {serializeLab} from '../src/model/store.js'
-import {median, repoRoot, scratchDir} from './cli.js'
+import {median, repoRoot, scratchDir, storedText} from './cli.js'
 import {natLab} from './trace.js'
 import {bigLab} from './vms.js'
 
@@ -54,7 +53,7 @@ export async function run(print: (line: string) => void): Promise<void> {
   const report = runChecks(big)
   const checkMs = median(Array.from({length: RUNS}, () => inProcess(() => runChecks(big))))
   const bigFile = path.join(dir, 'big.json')
-  fs.writeFileSync(bigFile, serializeLab(big))
+  fs.writeFileSync(bigFile, storedText(big))
   const checkCold = median(Array.from({length: RUNS}, () => timeOnce([bin, 'check', '--json'], {...process.env, HVNET_CONFIG: bigFile, NO_COLOR: '1'})))
   print(`check, ${CHECKS} checks on the 1,024-VM lab: ${checkMs.toFixed(0)} ms in process (${(checkMs / CHECKS).toFixed(1)} ms a check; ${report.passed} passed, ${report.failed} failed), ${checkCold.toFixed(0)} ms through the binary (median of ${RUNS}, cold process)`)
 
@@ -62,7 +61,7 @@ export async function run(print: (line: string) => void): Promise<void> {
   const matrix = reachMatrix(nat, {port: null, protocol: 'icmp'})
   const reachMs = median(Array.from({length: RUNS}, () => inProcess(() => reachMatrix(nat, {port: null, protocol: 'icmp'}))))
   const natFile = path.join(dir, 'nat.json')
-  fs.writeFileSync(natFile, serializeLab(nat))
+  fs.writeFileSync(natFile, storedText(nat))
   const reachCold = median(Array.from({length: RUNS}, () => timeOnce([bin, 'reach', '--json'], {...process.env, HVNET_CONFIG: natFile, NO_COLOR: '1'})))
   print(`reach, 64 running VMs + host + internet (${matrix.cells.length} cells): ${reachMs.toFixed(0)} ms in process (${((reachMs * 1000) / matrix.cells.length).toFixed(0)} µs a cell), ${reachCold.toFixed(0)} ms through the binary (median of ${RUNS}, cold process)`)
   fs.rmSync(dir, {force: true, recursive: true})

@@ -5,10 +5,10 @@
 // converted, and of the part a trace pays before its flow reaches any VM.
 // Times are this process's CPU time (user + system, GC threads included), which a busy shared
 // machine inflates far less than wall time.
-import {median} from './cli.js'
+import {median, storedText} from './cli.js'
 import {bigLab} from './vms.js'
 import {networkConfigOf} from '../src/model/network-config.js'
-import {parseLab, serializeLab} from '../src/model/store.js'
+import {parseLab} from '../src/model/store.js'
 
 const RUNS = 21
 
@@ -20,7 +20,7 @@ function cpuMs(work: () => unknown): number {
 }
 
 export async function run(print: (line: string) => void): Promise<void> {
-  const text = serializeLab(bigLab())
+  const text = storedText(bigLab())
   const lab = parseLab(text, 'lab.json')
   const adapters = lab.vms.reduce((n, vm) => n + vm.networkAdapters.length, 0)
   // The first call is what one CLI command pays: the code is not compiled yet.

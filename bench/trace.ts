@@ -8,11 +8,11 @@ import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {median, repoRoot, scratchDir} from './cli.js'
+import {median, repoRoot, scratchDir, storedText} from './cli.js'
 import {addIpAddress} from '../src/model/ip.js'
 import {newLab} from '../src/model/lab.js'
 import {enableNat} from '../src/model/nat.js'
-import {parseLab, serializeLab} from '../src/model/store.js'
+import {parseLab} from '../src/model/store.js'
 import {traceLab} from '../src/model/trace.js'
 import type {TraceRequest} from '../src/model/trace.js'
 import {newVm, setGuestIp, startVm} from '../src/model/vm.js'
@@ -59,8 +59,8 @@ export async function run(print: (line: string) => void): Promise<void> {
   const small = path.join(dir, 'small.json')
   const big = path.join(dir, 'big.json')
   // As hvnet writes a lab (parsed, so keys in schema order): the form reads accept fastest.
-  fs.writeFileSync(small, serializeLab(parseLab(serializeLab(natLab(2)), small)))
-  fs.writeFileSync(big, serializeLab(parseLab(serializeLab(natLab(1024)), big)))
+  fs.writeFileSync(small, storedText(natLab(2)))
+  fs.writeFileSync(big, storedText(natLab(1024)))
   const bin = path.join(repoRoot(), 'bin/run.js')
   const traceArgs = [bin, 'trace', '--from', 'vm0000', '--to', '8.8.8.8', '--stateless', '--json']
   const smallEnv = {...process.env, HVNET_CONFIG: small, NO_COLOR: '1'}

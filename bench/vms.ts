@@ -8,8 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {newLab} from '../src/model/lab.js'
-import {median, repoRoot, scratchDir} from './cli.js'
-import {serializeLab} from '../src/model/store.js'
+import {median, repoRoot, scratchDir, storedText} from './cli.js'
 import {addAcl, addAdapter, addExtendedAcl, findVm, newVm, setGuestIp, setVlan, startVm} from '../src/model/vm.js'
 import {newSwitch} from '../src/model/vswitch.js'
 
@@ -50,7 +49,7 @@ export async function run(print: (line: string) => void): Promise<void> {
   const root = repoRoot()
   const file = path.join(scratchDir('hvnet-bench-'), 'lab.json')
   const built = performance.now()
-  const text = serializeLab(bigLab())
+  const text = storedText(bigLab())
   fs.writeFileSync(file, text)
   const buildMs = performance.now() - built
   const env = {...process.env, HVNET_CONFIG: file, NO_COLOR: '1'}
