@@ -116,7 +116,10 @@ describe('a trace builds only what its flow reaches, and sees and saves what a n
   test('with saved state: the guests that have it are built and resume it; the others stay as they were', () => {
     const first = same(fromWeb(ping(at('192.168.1.65'))))
     const state = first.network.exportState()
-    assert.deepEqual(Object.keys(state.guests), ['web/Network Adapter'], 'a trace boots only the sender: a5 answered, but is not booted, so nothing of it is saved')
+    // A trace boots only the sender; a5 answered without booting, but with a static address a boot
+    // starts nothing, so what it learned answering (web's ARP entry) is saved as a booted guest's.
+    assert.deepEqual(Object.keys(state.guests), ['a5/Network Adapter', 'web/Network Adapter'])
+    assert.deepEqual(state.guests['a5/Network Adapter'].arp['a5/Network Adapter'].entries.map((e) => e.address), ['192.168.1.50'])
     const saved: RuntimeState = {...state, guests: {'a6/Network Adapter': {arp: {'a6/Network Adapter': {entries: [{address: '192.168.1.50', mac: formatMac(mac(1)), expiresAtMs: 600_000}]}}, dhcp: null}}}
     const second = same(fromWeb(ping(at('192.168.1.8'))), saved)
     // a6 knows web, so web's flooded ARP request refreshes its entry (RFC 826's merge): a6's stack

@@ -261,7 +261,9 @@ export class Network implements DormantPorts {
   /** Everything the network learned, as lab.runtime.json holds it. */
   exportState(): RuntimeState {
     const guests: Record<string, GuestState> = {}
-    for (const [key, g] of sorted(this.guests)) if (!this.unbooted.has(key)) guests[key] = g.exportState()
+    // An unbooted guest's state is not saved (its DHCP client never started: a later command boots
+    // it afresh), unless booting would start nothing and it learned something (GuestStack.learnedUnbooted).
+    for (const [key, g] of sorted(this.guests)) if (!this.unbooted.has(key) || g.learnedUnbooted) guests[key] = g.exportState()
     const dhcpServers: Record<string, unknown> = {}
     for (const [id, s] of sorted(this.dhcpServers)) dhcpServers[id] = s.exportState()
     const learnedMacs: Record<string, LearnedMacState[]> = {}

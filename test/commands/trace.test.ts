@@ -346,6 +346,21 @@ describe('hvnet trace: runtime state', () => {
     assert.ok(sessions[0].timeLeft > 29 && sessions[0].timeLeft <= 30, `IcmpQueryTimeout 30 s: ${sessions[0].timeLeft}`)
   })
 
+  test('a VM that answered a trace through a static mapping remembers, on the second, the gateway it learned answering the first', async () => {
+    const file = await lab('nat')
+    const args = ['--from', 'external:Ethernet', '--to', '10.0.0.23', '--protocol', 'tcp', '--dport', '2222']
+    const first = await trace(file, args)
+    assert.equal(first.json.disposition, 'replied')
+    // db answers without asking ARP: the host's "who has 192.168.0.20?" told it where 192.168.0.1 is (RFC 826).
+    const whoHas = (j: TraceJson, address: string) => j.hops.some((h) => h.frame.summary.includes(`who-has ${address} `))
+    assert.ok(whoHas(first.json, '192.168.0.20') && !whoHas(first.json, '192.168.0.1'))
+    const saved = JSON.parse(fs.readFileSync(runtimePathOf(file), 'utf8')) as {guests: Record<string, {arp: Record<string, {entries: {address: string}[]}>}>}
+    assert.deepEqual(Object.values(saved.guests['db/Network Adapter'].arp).flatMap((c) => c.entries.map((e) => e.address)), ['192.168.0.1'])
+    const second = await trace(file, args)
+    assert.equal(second.json.disposition, 'replied')
+    assert.ok(!whoHas(second.json, '192.168.0.20') && !whoHas(second.json, '192.168.0.1'), 'neither the host nor db asks again')
+  })
+
   test('a VM moved to another switch does not reuse the lease and ARP entries it learned on the first', async () => {
     const file = await lab('default-switch')
     const first = await trace(file, ['--from', 'fresh', '--to', '8.8.8.8'])

@@ -130,6 +130,15 @@ export class GuestStack {
     for (const fn of fns) fn()
   }
 
+  /**
+   * Whether a stack that never booted learned something worth keeping: with a static address (a
+   * boot starts nothing there) it answers frames sent to it, and remembers the ARP entries of those
+   * it answered, as any running VM would.
+   */
+  get learnedUnbooted(): boolean {
+    return this.dhcp === null && this.iface.arp.list(this.stack.scheduler.now).length > 0
+  }
+
   exportState(): GuestSavedState {
     return {dhcp: this.dhcp === null ? null : this.dhcp.exportState(), arp: this.stack.exportArp()}
   }
