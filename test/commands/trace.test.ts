@@ -113,6 +113,20 @@ describe('hvnet trace: every disposition, from real traces', () => {
     assert.equal(udp.json.rttMs, null)
   })
 
+  test('replied is expected of TCP to the host\'s address on a port a static mapping publishes from a listening VM', async () => {
+    const file = await lab('nat')
+    // 2222 → db:22, where db listens: an open port, expected to answer.
+    const mapped = await trace(file, ['--from', 'external:Ethernet', '--to', '10.0.0.23', '--protocol', 'tcp', '--dport', '2222', '--stateless'])
+    assert.equal(mapped.json.disposition, 'replied')
+    assert.deepEqual(mapped.json.expectation, {disposition: 'replied', reason: null, source: 'default', met: true})
+    // 2323 → db:23, where nothing listens: db refuses, as any closed port does (exit 3 against the default).
+    await ok(['nat', 'add-mapping', '--nat', 'MyNATnetwork', '--protocol', 'tcp', '--external-ip', '0.0.0.0', '--external-port', '2323', '--internal-ip', '192.168.0.20', '--internal-port', '23'], file)
+    const closed = await trace(file, ['--from', 'external:Ethernet', '--to', '10.0.0.23', '--protocol', 'tcp', '--dport', '2323', '--stateless'])
+    assert.equal(closed.json.disposition, 'refused')
+    assert.deepEqual(closed.json.expectation, {disposition: 'delivered', reason: null, source: 'default', met: false})
+    assert.equal(closed.exitCode, 3)
+  })
+
   test('dropped: a frame whose source MAC is not the adapter\'s own (mac-spoofing), and one across VLANs (vlan-mismatch)', async () => {
     const nat = await lab('nat')
     const spoof = await trace(nat, ['--frame', echoFrameHex('00155D001799', '00155D001703', '192.168.0.10', '192.168.0.20'), '--at', 'web', '--expect', 'dropped:mac-spoofing'])

@@ -33,7 +33,8 @@ export const UNREACHABLE_REASONS: readonly string[] = [...new Set<string>([...DR
 
 /**
  * Issue 9's defaults: `replied` for ICMP and DNS, and for TCP to a port that should be open (the
- * target listens on it, or an internet host's 80 and 443); `delivered` for everything else.
+ * target listens on it, an internet host's 80 and 443, or a NAT static mapping publishes a
+ * listening VM port on the host's address: TraceRun.openPort); `delivered` for everything else.
  */
 export function defaultExpectation(protocol: TraceProtocol, opts: {readonly openPort: boolean}): Expectation {
   if (protocol === 'icmp' || protocol === 'dns' || (protocol === 'tcp' && opts.openPort)) return {disposition: 'replied', reason: null}

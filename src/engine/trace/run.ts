@@ -234,15 +234,30 @@ class Driver {
   private openPort(p: TracePacket, dst: Ipv4Address, dstPort: number | null): boolean {
     if (p.protocol !== 'tcp' || dstPort === null) return false
     if (p.target.kind === 'vm' || p.target.kind === 'address') {
-      const adapters = this.net.adapters
-      const target = p.target.kind === 'vm' ? adapters.find(p.target.adapterKey) : -1
-      for (let i = 0; i < adapters.count; i++) {
-        if (adapters.running(i) && (i === target || this.net.adapterHolds(i, dst))) return adapters.vm(i).guest.listen.some((l) => l.protocol === 'tcp' && l.port === dstPort)
-      }
+      const target = p.target.kind === 'vm' ? this.net.adapters.find(p.target.adapterKey) : -1
+      const listens = this.vmListens(target, dst, dstPort)
+      if (listens !== null) return listens
     }
-    if (this.net.host.stack.isOwnAddress(dst)) return false
+    // The host's address: open where a static mapping publishes a VM's listening port on it.
+    if (this.net.host.stack.isOwnAddress(dst)) {
+      for (const nat of this.net.config.nats) {
+        for (const m of nat.staticMappings) {
+          if (m.protocol === 'tcp' && m.externalPort === dstPort && (m.externalAddress === 0 || m.externalAddress === dst)) return this.vmListens(-1, m.internalAddress, m.internalPort) === true
+        }
+      }
+      return false
+    }
     for (const link of this.net.links.values()) if (link.lan !== null && (link.lan.gateway === dst || cidrContains({address: link.lan.prefix.address, prefix: link.lan.prefix.length}, dst))) return false
     return reachability(dst, {address: 0, length: 32}).kind === 'public' && (dstPort === 80 || dstPort === 443)
+  }
+
+  /** Whether the running VM adapter `target` (or else the one holding `address`) listens on TCP `port`; null when none is found. */
+  private vmListens(target: number, address: Ipv4Address, port: number): boolean | null {
+    const adapters = this.net.adapters
+    for (let i = 0; i < adapters.count; i++) {
+      if (adapters.running(i) && (i === target || this.net.adapterHolds(i, address))) return adapters.vm(i).guest.listen.some((l) => l.protocol === 'tcp' && l.port === port)
+    }
+    return null
   }
 
   // -------------------------------------------------------------------------------------------
