@@ -3,7 +3,6 @@
 // Schema, runtime state kept (or not), exit codes — plus Microsoft's NAT setup through the real
 // binary and `hvnet nat sessions`.
 import assert from 'node:assert/strict'
-import {execFileSync, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
@@ -13,6 +12,7 @@ import {Ajv} from 'ajv'
 import {readCapture} from '../../src/engine/wire/pcap.js'
 import {toHex} from '../../src/engine/wire/bytes.js'
 import {WireError} from '../../src/engine/wire/index.js'
+import {TSHARK, tsharkFields} from '../../src/engine/wire/test-support.js'
 import {runtimePathOf} from '../../src/model/runtime-store.js'
 import {DROP_EXPLAIN} from '../../src/render/trace-explain.js'
 import {cli, ok, repoRoot, run, snapshot, tempLab} from '../support.js'
@@ -329,13 +329,11 @@ describe('hvnet trace: detail levels, --explain, JSON, --pcap', () => {
     assert.equal(packets[0].interfaceName, 'vm web/Network Adapter')
     assert.equal(toHex(packets[0].bytes), json.hops[0].frame.hex)
     assert.ok(packets.some((p) => p.interfaceName === 'nat MyNATnetwork' && /transformed nat-translated \[nat MyNATnetwork session 1\] ipv4\.src 192\.168\.0\.10 -> 10\.0\.0\.23/.test(p.comment)))
-    const tshark = spawnSync('sh', ['-c', 'command -v tshark'], {encoding: 'utf8'}).stdout.trim()
-    if (tshark === '') {
+    if (TSHARK === null) {
       test.skip('tshark is not on PATH: the trace capture is not cross-checked with tshark')
       return
     }
-    const out = execFileSync(tshark, ['-r', pcap, '-T', 'fields', '-e', 'frame.interface_name', '-e', '_ws.malformed', '-E', 'separator=|'], {encoding: 'utf8'})
-    assert.deepEqual(out.trim().split('\n'), packets.map((p) => `${p.interfaceName}|`))
+    assert.deepEqual(tsharkFields(pcap, ['frame.interface_name', '_ws.malformed']), packets.map((p) => `${p.interfaceName}|`))
   })
 })
 

@@ -1,13 +1,12 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {traceScenario} from '../testing/trace.js'
 import {toHex} from '../wire/bytes.js'
 import {readCapture} from '../wire/pcap.js'
-import {ok} from '../wire/test-support.js'
+import {ok, TSHARK, tsharkFields} from '../wire/test-support.js'
 import {traceCaptureRecords, traceToPcapng} from './pcap.js'
 import {buildTraceResult} from './result.js'
 
@@ -52,8 +51,7 @@ describe('traceToPcapng', () => {
     assert.ok(records.some((r) => /^hop \d+ request \(arp\)/.test(r.comment ?? '')))
   })
 
-  const tshark = spawnSync('sh', ['-c', 'command -v tshark'], {encoding: 'utf8'}).stdout.trim()
-  if (tshark === '') {
+  if (TSHARK === null) {
     test.skip('tshark is not on PATH: the trace pcapng is not cross-checked with tshark')
   } else {
     test('tshark reads the trace pcapng: every packet, its interface and its comment, no malformed frame', () => {
@@ -63,8 +61,7 @@ describe('traceToPcapng', () => {
         const f = join(dir, 'trace.pcapng')
         writeFileSync(f, traceToPcapng(s))
         const expected = ok(readCapture(traceToPcapng(s)))
-        const out = execFileSync(tshark, ['-r', f, '-T', 'fields', '-e', 'frame.interface_name', '-e', 'frame.comment', '-e', '_ws.malformed', '-E', 'separator=|'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
-        assert.deepEqual(out.trim().split('\n'), expected.map((p) => `${p.interfaceName}|${p.comment}|`))
+        assert.deepEqual(tsharkFields(f, ['frame.interface_name', 'frame.comment', '_ws.malformed']), expected.map((p) => `${p.interfaceName}|${p.comment}|`))
       } finally {
         rmSync(dir, {recursive: true, force: true})
       }

@@ -1,12 +1,11 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {readCapture, readPcap, readPcapng, writePcapng} from './pcap.js'
 import type {PcapWriteRecord} from './pcap.js'
-import {assertWireError, hex, ok} from './test-support.js'
+import {assertWireError, hex, ok, TSHARK, tsharkFields} from './test-support.js'
 
 const ARP = hex('ffffffffffff00155d64000b0806000108000604000100155d64000bc0a8640b000000000000c0a86401')
 const ICMP = hex('00155d64000100155d64000b08004500005404d2400040010723c0a8640b0a0000010800f05910920001000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637')
@@ -138,8 +137,7 @@ describe('pcap', () => {
     assertWireError(readCapture(noIdb), 'pcapng', 'malformed', 44 + 8)
   })
 
-  const tshark = spawnSync('sh', ['-c', 'command -v tshark'], {encoding: 'utf8'}).stdout.trim()
-  if (tshark === '') {
+  if (TSHARK === null) {
     test.skip('tshark is not on PATH: the written pcapng is not cross-checked with tshark')
   } else {
     test('tshark reads the written pcapng: packet count, timestamps, comments, interface names', () => {
@@ -149,8 +147,7 @@ describe('pcap', () => {
           const f = join(dir, `out-${resolution}.pcapng`)
           const scale = resolution === 'us' ? 1n : 1000n
           writeFileSync(f, writePcapng(RECORDS.map((r) => ({...r, timestamp: BigInt(r.timestamp) * scale})), {resolution}))
-          const outText = execFileSync(tshark, ['-r', f, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.comment', '-e', 'frame.interface_name', '-e', 'frame.len', '-E', 'separator=|'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
-          assert.deepEqual(outText.trim().split('\n'), [
+          assert.deepEqual(tsharkFields(f, ['frame.number', 'frame.time_epoch', 'frame.comment', 'frame.interface_name', 'frame.len']), [
             '1|1.000001000|arp from vm1|vEthernet (LabSwitch)|42',
             '2|2.500000000|hop 1: vm1 -> LabSwitch ✓|vm1/eth0|98',
             '3|1099511.627779000||vEthernet (LabSwitch)|61',

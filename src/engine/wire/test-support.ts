@@ -2,6 +2,7 @@
 // fast-check arbitraries for valid reprs, and the location of the shared testdata.
 
 import assert from 'node:assert/strict'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -16,6 +17,16 @@ import type {Icmpv4Repr} from './icmpv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import type {TcpOption, TcpRepr} from './tcp.js'
 import type {UdpRepr} from './udp.js'
+
+/** tshark's path when it is installed (`.ci/run` installs it), else null: the pcapng cross-checks then skip, saying so. */
+export const TSHARK: string | null = spawnSync('sh', ['-c', 'command -v tshark'], {encoding: 'utf8'}).stdout.trim() || null
+
+/** What tshark reads in a capture file: per packet, the given fields joined by `|`. */
+export function tsharkFields(file: string, fields: readonly string[]): string[] {
+  if (TSHARK === null) throw new Error('tshark is not installed')
+  const out = execFileSync(TSHARK, ['-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f]), '-E', 'separator=|'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+  return out.trim().split('\n')
+}
 
 /** A codec seen whole: emit into buf[off, off + len) where len === bufferLen(repr). */
 export interface Codec<R> {
