@@ -85,6 +85,7 @@ import {
   get32,
   get48,
   hex16,
+  ipv4Repr,
   prefixMask,
   put16,
   put32,
@@ -493,7 +494,7 @@ export class IpStack {
         if (source === 0) return this.sendFailed('no-address', dst, `${this.options.who} cannot send to ${formatIpv4(dst)}: ${r.iface.alias} has no IPv4 address`)
       }
     }
-    const repr: Ipv4Repr = {src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: protocol === IPPROTO_TCP || (protocol === IPPROTO_UDP && this.options.os === 'linux'), moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: l4Len}
+    const repr = ipv4Repr({src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, ident: this.nextIdent(), dontFrag: protocol === IPPROTO_TCP || (protocol === IPPROTO_UDP && this.options.os === 'linux'), payloadLen: l4Len})
     const buf = new Uint8Array(IP_MIN_HEADER_LEN + l4Len)
     emitIpv4Header(repr, buf, 0)
     write(buf, IP_MIN_HEADER_LEN, source)

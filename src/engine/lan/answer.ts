@@ -27,6 +27,7 @@ import {
   UdpPacket,
   WireError,
   encodeFrame,
+  ipv4Repr,
   formatIpProtocol,
   formatIpv4,
   parseIpv4,
@@ -54,9 +55,6 @@ export type Answer =
   | {readonly kind: 'absorbed'; readonly text: string}
   | {readonly kind: 'silent'; readonly reason: DropReason; readonly text: string}
 
-export function ipv4Header(src: Ipv4Address, dst: Ipv4Address, protocol: number, ttl: number, ident: number): Ipv4Repr {
-  return {src, dst, protocol, ttl, dscp: 0, ecn: 0, ident, dontFrag: false, moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: 0}
-}
 
 /** An Ethernet + IPv4 frame around one upper layer. */
 export function ipFrame(ethSrc: Mac, ethDst: Mac, ip: Ipv4Repr, upper: FrameLayer): Uint8Array {
@@ -73,7 +71,7 @@ export function icmpError(ethSrc: Mac, ethDst: Mac, from: Ipv4Address, ip: Ipv4P
   const header = parseIpv4(ip, {verifyChecksum: false}) as Ipv4Repr
   const quoted = {header, data: ip.buf.subarray(ip.payloadOffset, ip.payloadOffset + 8)}
   const icmp = kind === 'dst-unreachable' ? ({kind, code, nextHopMtu: 0, quoted} as const) : ({kind, code, quoted} as const)
-  return ipFrame(ethSrc, ethDst, ipv4Header(from, ip.src, IPPROTO_ICMP, ttl, ident), {layer: 'icmpv4', repr: icmp})
+  return ipFrame(ethSrc, ethDst, ipv4Repr({src: from, dst: ip.src, protocol: IPPROTO_ICMP, ttl, ident}), {layer: 'icmpv4', repr: icmp})
 }
 
 /**
@@ -93,7 +91,7 @@ export function answerPacket(profile: ResponderProfile, ip: Ipv4Packet, ethSrc: 
       if (icmp instanceof WireError) return {kind: 'silent', reason: 'malformed', text: `${profile.who} discards a malformed ICMP message (${icmp.code}: ${icmp.message})`}
       if (!icmp.verifyChecksum()) return {kind: 'silent', reason: 'bad-checksum', text: `${profile.who} discards an ICMP message with a bad checksum`}
       if (icmp.type !== ICMP_ECHO_REQUEST) return {kind: 'absorbed', text: `${profile.who} takes in an ICMP type ${icmp.type} message; only echo requests get an answer`}
-      const frame = ipFrame(ethSrc, ethDst, ipv4Header(me, peer, IPPROTO_ICMP, profile.ttl, ident), {layer: 'icmpv4', repr: {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data()}})
+      const frame = ipFrame(ethSrc, ethDst, ipv4Repr({src: me, dst: peer, protocol: IPPROTO_ICMP, ttl: profile.ttl, ident}), {layer: 'icmpv4', repr: {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data()}})
       return {kind: 'reply', frame, reason: 'echo-reply', text: `${profile.who} answers the echo request (id ${icmp.ident}, seq ${icmp.seqNo}) with an echo reply`}
     }
     case IPPROTO_TCP: {
@@ -124,7 +122,7 @@ function answerTcp(profile: ResponderProfile, ip: Ipv4Packet, tcp: TcpPacket, et
   if (flags & TCP_RST) return {kind: 'absorbed', text: `${profile.who} takes in a reset for port ${port}`}
   const open = profile.tcpOpen(port)
   const reply = (repr: {seqNo: number; ackNo: number; flags: number; window: number}): Uint8Array =>
-    ipFrame(ethSrc, ethDst, ipv4Header(ip.dst, ip.src, IPPROTO_TCP, profile.ttl, ident), {layer: 'tcp', repr: {srcPort: port, dstPort: tcp.srcPort, urgent: 0, options: repr.flags & TCP_SYN ? MSS_OPTIONS : [], payload: EMPTY, ...repr}})
+    ipFrame(ethSrc, ethDst, ipv4Repr({src: ip.dst, dst: ip.src, protocol: IPPROTO_TCP, ttl: profile.ttl, ident}), {layer: 'tcp', repr: {srcPort: port, dstPort: tcp.srcPort, urgent: 0, options: repr.flags & TCP_SYN ? MSS_OPTIONS : [], payload: EMPTY, ...repr}})
   if ((flags & TCP_SYN) !== 0 && (flags & TCP_ACK_FLAG) === 0) {
     if (open) {
       const iss = seededInt(0, `iss:${ip.dst}:${port}:${ip.src}:${tcp.srcPort}:${tcp.seqNo}`)
@@ -151,6 +149,6 @@ function answerDns(profile: ResponderProfile, ip: Ipv4Packet, udp: UdpPacket, et
   else if (q.type !== DNS_TYPE_A) what = `answers ${q.name} type ${q.type} with no records (the model's internet has IPv4 addresses only)`
   else what = `answers ${q.name} A ${formatIpv4(a)}`
   const payload = dnsAnswer(query, q, q.type === DNS_TYPE_A ? a : null, a === null)
-  const frame = ipFrame(ethSrc, ethDst, ipv4Header(ip.dst, ip.src, IPPROTO_UDP, profile.ttl, ident), {layer: 'udp', repr: {srcPort: DNS_PORT, dstPort: udp.srcPort, payload}})
+  const frame = ipFrame(ethSrc, ethDst, ipv4Repr({src: ip.dst, dst: ip.src, protocol: IPPROTO_UDP, ttl: profile.ttl, ident}), {layer: 'udp', repr: {srcPort: DNS_PORT, dstPort: udp.srcPort, payload}})
   return {kind: 'reply', frame, reason: 'dns-answer', text: `${profile.who} ${what}`}
 }

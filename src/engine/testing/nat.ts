@@ -2,7 +2,7 @@
 // IPv4 packets built with the wire codecs, and an independent check of every checksum.
 import assert from 'node:assert/strict'
 import type {NatConfig, NatExternalAddress, NatStaticMapping} from '../config.js'
-import {WireError, decodeFrame, encodeFrame, parseIpv4Address} from '../wire/index.js'
+import {WireError, decodeFrame, encodeFrame, ipv4Repr, parseIpv4Address} from '../wire/index.js'
 import type {DecodedFrame, FrameLayer, Icmpv4Repr, Ipv4Repr, TcpRepr} from '../wire/index.js'
 
 export function ip(s: string): number {
@@ -43,7 +43,7 @@ export function externalAddress(id: number, address: string, portStart: number, 
 const ETH = {dst: 0x00155d000001, src: 0x00155d000002, etherType: 0x0800}
 
 function ipRepr(src: string, dst: string, protocol: number, ident = 0x1234): Ipv4Repr {
-  return {src: ip(src), dst: ip(dst), protocol, ttl: 64, dscp: 0, ecn: 0, ident, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+  return ipv4Repr({src: ip(src), dst: ip(dst), protocol, ttl: 64, ident, dontFrag: true})
 }
 
 /** The IPv4 packet (no Ethernet header, no padding) of encoded layers. */

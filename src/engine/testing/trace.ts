@@ -9,6 +9,7 @@ import {decodeFrame, encodeFrame} from '../wire/frame.js'
 import type {FrameLayer} from '../wire/frame.js'
 import {parseIpv4Address} from '../wire/ipv4-address.js'
 import type {Ipv4Address} from '../wire/ipv4-address.js'
+import {ipv4Repr} from '../wire/ipv4.js'
 import type {Ipv4Repr} from '../wire/ipv4.js'
 import type {Mac} from '../wire/mac.js'
 import {TCP_ACK_FLAG, TCP_RST, TCP_SYN} from '../wire/tcp.js'
@@ -28,7 +29,7 @@ export function ip(s: string): Ipv4Address {
 const BROADCAST = mac('FF-FF-FF-FF-FF-FF')
 
 function ipv4(src: string, dst: string, protocol: number, ttl: number, ident = 0x1234): Ipv4Repr {
-  return {src: ip(src), dst: ip(dst), protocol, ttl, dscp: 0, ecn: 0, ident, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+  return ipv4Repr({src: ip(src), dst: ip(dst), protocol, ttl, ident})
 }
 
 function eth(src: string, dst: string, etherType: number): FrameLayer {

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import {checksumAdjust, checksumAdjust32} from './checksum.js'
 import {Icmpv4Packet, emitIcmpv4, icmpCodeName, icmpv4BufferLen, parseIcmpv4} from './icmpv4.js'
 import type {Icmpv4Repr} from './icmpv4.js'
+import {ipv4Repr} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import {UdpPacket} from './udp.js'
 import type {Codec} from './test-support.js'
@@ -16,7 +17,7 @@ const ECHO_REPR: Icmpv4Repr = {kind: 'echo-request', ident: 4242, seqNo: 1, data
 
 // A port-unreachable quoting udp_bad_checksum's header and first 8 bytes (hand-built; ICMP checksum
 // 0x2a66 computed independently by hand per RFC 1071).
-const QUOTED_HDR: Ipv4Repr = {src: 0xc0a8640b, dst: 0x0a000001, protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 8, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 24}
+const QUOTED_HDR: Ipv4Repr = ipv4Repr({src: 0xc0a8640b, dst: 0x0a000001, protocol: 17, ttl: 64, ident: 8, payloadLen: 24})
 const UNREACH_REPR: Icmpv4Repr = {kind: 'dst-unreachable', code: 3, nextHopMtu: 0, quoted: {header: QUOTED_HDR, data: hex('138800070018beef')}}
 const UNREACH = hex('03032a66' + '00000000' + '4500002c0008000040114c05c0a8640b0a000001' + '138800070018beef')
 

@@ -213,6 +213,26 @@ export interface Ipv4Repr {
   readonly payloadLen: number
 }
 
+/** The fields an originated packet chooses; ipv4Repr gives the rest their everyday values. */
+export interface Ipv4Fields {
+  readonly src: Ipv4Address
+  readonly dst: Ipv4Address
+  readonly protocol: number
+  readonly ttl: number
+  readonly ident: number
+  /** Default false. */
+  readonly dontFrag?: boolean
+  /** Default 0 (encodeFrame recomputes it from the layers that follow). */
+  readonly payloadLen?: number
+}
+
+const NO_OPTIONS = new Uint8Array(0)
+
+/** A header as a host originates one: best-effort TOS (DSCP 0, not ECN-capable), unfragmented, no options. */
+export function ipv4Repr(f: Ipv4Fields): Ipv4Repr {
+  return {src: f.src, dst: f.dst, protocol: f.protocol, ttl: f.ttl, dscp: 0, ecn: 0, ident: f.ident, dontFrag: f.dontFrag ?? false, moreFrags: false, fragOffset: 0, options: NO_OPTIONS, payloadLen: f.payloadLen ?? 0}
+}
+
 export interface Ipv4ParseOptions {
   /** Default true. false skips the header checksum (the fast path, or tooling that reports it). */
   verifyChecksum?: boolean
