@@ -72,10 +72,12 @@ import {
   checksumAdjust,
   decodeFrame,
   emitArp,
+  emitIcmpError,
   emitIcmpv4,
   emitIpv4Header,
   emitTcp,
   emitUdp,
+  icmpErrorLen,
   icmpv4BufferLen,
   formatIpProtocol,
   formatIpv4,
@@ -93,7 +95,7 @@ import {
   summarizeFrame,
   tcpBufferLen,
 } from '../wire/index.js'
-import type {Icmpv4Repr, Ipv4Address, Ipv4Repr, Mac, TcpRepr} from '../wire/index.js'
+import type {Icmpv4Repr, Ipv4Address, Mac, TcpRepr} from '../wire/index.js'
 import {ARP_QUEUE_MAX, ARP_RETRY_MS, ARP_TRIES, ArpCache} from './arp-cache.js'
 import {DNS_PORT, dnsAnswer, parseDnsQuery} from './dns.js'
 import {RoutingTable} from './routes.js'
@@ -1112,19 +1114,9 @@ export class IpStack {
       const t = invoking[q.headerLen]
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY && t !== 13 && t !== 14) return
     }
+    // Windows quotes the 8 bytes RFC 792 asks for; Linux as much as fits in 576 bytes (RFC 1812 4.3.2.3).
     const quoteLen = this.options.os === 'windows' ? Math.min(q.payloadLen, 8) : Math.min(q.payloadLen, ICMP_QUOTE_MAX - q.headerLen)
-    // RFC 792 quotes 8 bytes at least: pad a shorter payload with zeros.
-    const data = new Uint8Array(Math.max(8, quoteLen))
-    data.set(invoking.subarray(q.headerLen, q.headerLen + quoteLen))
-    const header: Ipv4Repr = {src: q.src, dst: q.dst, protocol: q.protocol, ttl: q.ttl, dscp: q.dscp, ecn: q.ecn, ident: q.ident, dontFrag: q.dontFrag, moreFrags: q.moreFrags, fragOffset: q.fragOffset, options: q.options().slice(), payloadLen: q.payloadLen}
-    const repr: Icmpv4Repr = type === ICMP_TIME_EXCEEDED ? {kind: 'time-exceeded', code, quoted: {header, data}} : {kind: 'dst-unreachable', code, nextHopMtu: 0, quoted: {header, data}}
-    // The quoted header is copied byte for byte, its checksum included.
-    const len = icmpv4BufferLen(repr)
-    const packet = this.packet(q.src, IPPROTO_ICMP, len, undefined, undefined, (buf, off) => {
-      emitIcmpv4(repr, new Icmpv4Packet(buf, off, len))
-      buf.set(invoking.subarray(0, q.headerLen), off + ICMP_HEADER_LEN)
-      new Icmpv4Packet(buf, off, len).fillChecksum()
-    }, from)
+    const packet = this.packet(q.src, IPPROTO_ICMP, icmpErrorLen(q, quoteLen), undefined, undefined, (buf, off) => emitIcmpError(type, code, q, quoteLen, buf, off), from)
     if (packet === null) return
     if (this.rec !== null) {
       const what = type === ICMP_TIME_EXCEEDED ? 'ICMP time exceeded (TTL exceeded in transit)' : `ICMP destination unreachable (${unreachableText(code)})`

@@ -14,7 +14,10 @@ import type {DropReason} from '../observe.js'
 import {seededInt} from '../seed.js'
 import {
   ETHERTYPE_IPV4,
+  ICMP_DST_UNREACHABLE,
   ICMP_ECHO_REQUEST,
+  ICMP_QUOTED_DATA_MIN,
+  ICMP_TIME_EXCEEDED,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -26,11 +29,12 @@ import {
   TcpPacket,
   UdpPacket,
   WireError,
+  emitIcmpError,
   encodeFrame,
+  icmpErrorLen,
   ipv4Repr,
   formatIpProtocol,
   formatIpv4,
-  parseIpv4,
 } from '../wire/index.js'
 import type {FrameLayer, Ipv4Address, Ipv4Repr, Mac,
   Ipv4Packet} from '../wire/index.js'
@@ -67,11 +71,10 @@ export function ipFrame(ethSrc: Mac, ethDst: Mac, ip: Ipv4Repr, upper: FrameLaye
  * has fewer than 8 bytes of data to quote.
  */
 export function icmpError(ethSrc: Mac, ethDst: Mac, from: Ipv4Address, ip: Ipv4Packet, kind: 'dst-unreachable' | 'time-exceeded', code: number, ttl: number, ident: number): Uint8Array | null {
-  if (ip.payloadLen < 8) return null
-  const header = parseIpv4(ip, {verifyChecksum: false}) as Ipv4Repr
-  const quoted = {header, data: ip.buf.subarray(ip.payloadOffset, ip.payloadOffset + 8)}
-  const icmp = kind === 'dst-unreachable' ? ({kind, code, nextHopMtu: 0, quoted} as const) : ({kind, code, quoted} as const)
-  return ipFrame(ethSrc, ethDst, ipv4Repr({src: from, dst: ip.src, protocol: IPPROTO_ICMP, ttl, ident}), {layer: 'icmpv4', repr: icmp})
+  if (ip.payloadLen < ICMP_QUOTED_DATA_MIN) return null
+  const icmp = new Uint8Array(icmpErrorLen(ip, ICMP_QUOTED_DATA_MIN))
+  emitIcmpError(kind === 'dst-unreachable' ? ICMP_DST_UNREACHABLE : ICMP_TIME_EXCEEDED, code, ip, ICMP_QUOTED_DATA_MIN, icmp, 0)
+  return ipFrame(ethSrc, ethDst, ipv4Repr({src: from, dst: ip.src, protocol: IPPROTO_ICMP, ttl, ident}), {layer: 'raw', bytes: icmp})
 }
 
 /**
