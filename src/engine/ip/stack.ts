@@ -94,6 +94,7 @@ import {
   put48,
   summarizeFrame,
   tcpBufferLen,
+  tcpReset,
 } from '../wire/index.js'
 import type {Icmpv4Repr, Ipv4Address, Mac, TcpRepr} from '../wire/index.js'
 import {ARP_QUEUE_MAX, ARP_RETRY_MS, ARP_TRIES, ArpCache} from './arp-cache.js'
@@ -1092,11 +1093,7 @@ export class IpStack {
     if (flags & TCP_RST) return
     const src = ip.src
     const dst = ip.dst
-    const segLen = ip.payloadLen - t.headerLen + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
-    const rst: TcpRepr =
-      flags & TCP_ACK_FLAG
-        ? {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: t.ackNo, ackNo: 0, flags: TCP_RST, window: 0, urgent: 0, options: [], payload: EMPTY}
-        : {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: 0, ackNo: (t.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: EMPTY}
+    const rst = tcpReset(t)
     if (!afterNat) this.drop('closed-port', iface, frame, () => `nothing on ${this.options.who} listens on tcp/${t.dstPort}: it answers ${formatIpv4(src)} with a RST (connection refused)`, null)
     else if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'answered', reason: 'closed-port', text: `${this.options.who} answers with a RST, as Windows does for a closed port`, ref: iface.ref, frame})
     const packet = this.packet(src, IPPROTO_TCP, TCP_MIN_HEADER_LEN, undefined, undefined, (buf, off) => emitTcp(rst, new TcpPacket(buf, off, TCP_MIN_HEADER_LEN), dst, src), dst)

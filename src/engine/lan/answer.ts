@@ -23,7 +23,6 @@ import {
   IPPROTO_UDP,
   Icmpv4Packet,
   TCP_ACK_FLAG,
-  TCP_FIN,
   TCP_RST,
   TCP_SYN,
   TcpPacket,
@@ -33,10 +32,12 @@ import {
   encodeFrame,
   icmpErrorLen,
   ipv4Repr,
+  tcpReset,
+  tcpSegLen,
   formatIpProtocol,
   formatIpv4,
 } from '../wire/index.js'
-import type {FrameLayer, Ipv4Address, Ipv4Repr, Mac,
+import type {FrameLayer, Ipv4Address, Ipv4Repr, Mac, TcpRepr,
   Ipv4Packet} from '../wire/index.js'
 import {DNS_CLASS_IN, DNS_PORT, DNS_TYPE_A, dnsAnswer, parseDnsQuery} from '../ip/dns.js'
 import {resolveA} from './internet.js'
@@ -121,23 +122,19 @@ export function answerPacket(profile: ResponderProfile, ip: Ipv4Packet, ethSrc: 
 function answerTcp(profile: ResponderProfile, ip: Ipv4Packet, tcp: TcpPacket, ethSrc: Mac, ethDst: Mac, ident: number): Answer {
   const flags = tcp.flags
   const port = tcp.dstPort
-  const segLen = tcp.len - tcp.headerLen + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
   if (flags & TCP_RST) return {kind: 'absorbed', text: `${profile.who} takes in a reset for port ${port}`}
   const open = profile.tcpOpen(port)
-  const reply = (repr: {seqNo: number; ackNo: number; flags: number; window: number}): Uint8Array =>
-    ipFrame(ethSrc, ethDst, ipv4Repr({src: ip.dst, dst: ip.src, protocol: IPPROTO_TCP, ttl: profile.ttl, ident}), {layer: 'tcp', repr: {srcPort: port, dstPort: tcp.srcPort, urgent: 0, options: repr.flags & TCP_SYN ? MSS_OPTIONS : [], payload: EMPTY, ...repr}})
+  const reply = (repr: TcpRepr): Uint8Array => ipFrame(ethSrc, ethDst, ipv4Repr({src: ip.dst, dst: ip.src, protocol: IPPROTO_TCP, ttl: profile.ttl, ident}), {layer: 'tcp', repr})
   if ((flags & TCP_SYN) !== 0 && (flags & TCP_ACK_FLAG) === 0) {
     if (open) {
       const iss = seededInt(0, `iss:${ip.dst}:${port}:${ip.src}:${tcp.srcPort}:${tcp.seqNo}`)
-      const frame = reply({seqNo: iss, ackNo: (tcp.seqNo + segLen) >>> 0, flags: TCP_SYN | TCP_ACK_FLAG, window: 65535})
+      const frame = reply({srcPort: port, dstPort: tcp.srcPort, seqNo: iss, ackNo: (tcp.seqNo + tcpSegLen(tcp)) >>> 0, flags: TCP_SYN | TCP_ACK_FLAG, window: 65535, urgent: 0, options: MSS_OPTIONS, payload: EMPTY})
       return {kind: 'reply', frame, reason: 'syn-ack', text: `TCP port ${port} is open at ${profile.who}: it answers the SYN with SYN-ACK`}
     }
-    const frame = reply({seqNo: 0, ackNo: (tcp.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0})
-    return {kind: 'reply', frame, reason: 'closed-port', text: `nothing listens on TCP port ${port} at ${profile.who}: it answers the SYN with RST`}
+    return {kind: 'reply', frame: reply(tcpReset(tcp)), reason: 'closed-port', text: `nothing listens on TCP port ${port} at ${profile.who}: it answers the SYN with RST`}
   }
   if (open) return {kind: 'absorbed', text: `${profile.who} takes in the segment on TCP port ${port}`}
-  const frame = (flags & TCP_ACK_FLAG) !== 0 ? reply({seqNo: tcp.ackNo, ackNo: 0, flags: TCP_RST, window: 0}) : reply({seqNo: 0, ackNo: (tcp.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0})
-  return {kind: 'reply', frame, reason: 'closed-port', text: `no connection on TCP port ${port} at ${profile.who}: it answers with RST`}
+  return {kind: 'reply', frame: reply(tcpReset(tcp)), reason: 'closed-port', text: `no connection on TCP port ${port} at ${profile.who}: it answers with RST`}
 }
 
 const MSS_OPTIONS = [{kind: 'mss', mss: 1460}] as const
