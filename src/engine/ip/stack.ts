@@ -54,9 +54,7 @@ import {
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
-  IP_CHECKSUM,
   IP_MIN_HEADER_LEN,
-  IP_TTL,
   Icmpv4Packet,
   Ipv4Packet,
   MAC_BROADCAST,
@@ -69,8 +67,8 @@ import {
   TcpPacket,
   UdpPacket,
   WireError,
-  checksumAdjust,
   decodeFrame,
+  decrementTtl,
   emitArp,
   emitIcmpError,
   emitIcmpv4,
@@ -793,10 +791,7 @@ export class IpStack {
   /** Decrements TTL (RFC 1624 checksum update) and sends the packet to the next hop. */
   private routeOn(ingress: StackInterface, buf: Uint8Array, ipLen: number, egress: StackInterface, nextHop: Ipv4Address, why: string): void {
     const o = ETH_HEADER_LEN
-    const ttl = buf[o + IP_TTL]
-    const oldWord = get16(buf, o + IP_TTL)
-    buf[o + IP_TTL] = ttl - 1
-    put16(buf, o + IP_CHECKSUM, checksumAdjust(get16(buf, o + IP_CHECKSUM), oldWord, get16(buf, o + IP_TTL)))
+    const ttl = decrementTtl(buf, o)
     if (this.rec !== null) {
       // The frame as it leaves, as far as known now: the destination MAC waits for ARP when not cached.
       const known = egress.arp.lookup(nextHop, this.scheduler.now)
@@ -806,7 +801,7 @@ export class IpStack {
       const v = new Ipv4Packet(buf, o, ipLen)
       const via = nextHop === v.dst ? 'directly (on-link)' : `via the gateway ${formatIpv4(nextHop)}`
       const fwd = why === 'translated' ? 'the NAT translated it, so it is routed whatever the Forwarding setting' : `Forwarding is enabled on ${ingress.alias === egress.alias ? ingress.alias : `${ingress.alias} and ${egress.alias}`}`
-      this.rec.step({timeMs: this.scheduler.now, place: ingress.place, action: 'forwarded', reason: why === 'translated' ? 'nat-routed' : 'routed', text: `${this.options.who} routes ${formatIpv4(v.src)} → ${formatIpv4(v.dst)} from ${ingress.alias} out of ${egress.alias} ${via}, TTL ${ttl} → ${ttl - 1} (${fwd})`, ref: `${egress.ref}`, frame: buf})
+      this.rec.step({timeMs: this.scheduler.now, place: ingress.place, action: 'forwarded', reason: why === 'translated' ? 'nat-routed' : 'routed', text: `${this.options.who} routes ${formatIpv4(v.src)} → ${formatIpv4(v.dst)} from ${ingress.alias} out of ${egress.alias} ${via}, TTL ${ttl + 1} → ${ttl} (${fwd})`, ref: `${egress.ref}`, frame: buf})
     }
     this.sendVia(egress, nextHop, buf, ipLen)
   }

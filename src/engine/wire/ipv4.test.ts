@@ -2,7 +2,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {checksumAdjust, checksumAdjust32, internetChecksum} from './checksum.js'
-import {IP_CHECKSUM, Ipv4Packet, emitIpv4, formatIpProtocol, ipv4BufferLen, ipv4Repr, parseIpv4} from './ipv4.js'
+import {IP_CHECKSUM, Ipv4Packet, decrementTtl, emitIpv4, formatIpProtocol, ipv4BufferLen, ipv4Repr, parseIpv4} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import type {Codec} from './test-support.js'
 import {arbIpv4, arbU16, arbU32, assertWireError, checkRoundTrip, hex, ok} from './test-support.js'
@@ -77,6 +77,16 @@ describe('ipv4', () => {
     const dfBuf = new Uint8Array(20)
     emitIpv4(df, new Ipv4Packet(dfBuf, 0, 20))
     assert.deepEqual(dfBuf.subarray(6, 8), hex('4000'))
+  })
+
+  test('decrementTtl: TTL - 1 and the checksum patched as a full recompute would give (RFC 1624)', () => {
+    const buf = new Uint8Array(3 + 20)
+    buf.set(HEADER, 3)
+    assert.equal(decrementTtl(buf, 3), 63)
+    assert.deepEqual(buf.subarray(3), hex('4500005404d240003f010823c0a8640b0a000001'))
+    assert.ok(new Ipv4Packet(buf, 3, 20).verifyChecksum())
+    assert.equal(decrementTtl(buf, 3), 62)
+    assert.ok(new Ipv4Packet(buf, 3, 20).verifyChecksum())
   })
 
   test('bad checksum: a WireError, yet the view still shows every field', () => {
