@@ -86,6 +86,7 @@ import {
   get48,
   hex16,
   ipv4Repr,
+  isMulticastIpv4,
   prefixMask,
   put16,
   put32,
@@ -724,7 +725,7 @@ export class IpStack {
       this.local(iface, frame, packet, false)
       return
     }
-    if (dst >>> 28 === 0xe) return this.drop('not-for-me', iface, frame, () => `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
+    if (isMulticastIpv4(dst)) return this.drop('not-for-me', iface, frame, () => `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
     this.forward(iface, frame, ip)
   }
 
@@ -1101,7 +1102,7 @@ export class IpStack {
    */
   private icmpError(iface: StackInterface, invoking: Uint8Array, type: number, code: number, from: Ipv4Address): void {
     const q = new Ipv4Packet(invoking, 0, invoking.length)
-    if (q.fragOffset !== 0 || q.src === 0 || q.src === 0xffff_ffff || q.src >>> 28 === 0xe) return
+    if (q.fragOffset !== 0 || q.src === 0 || q.src === 0xffff_ffff || isMulticastIpv4(q.src)) return
     if (q.protocol === IPPROTO_ICMP && q.payloadLen >= 1) {
       const t = invoking[q.headerLen]
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY && t !== 13 && t !== 14) return

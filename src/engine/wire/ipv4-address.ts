@@ -97,8 +97,9 @@ export function isDocumentation(a: Ipv4Address): boolean {
   return inBlock(a, 0xc000_0200, 24) || inBlock(a, 0xc633_6400, 24) || inBlock(a, 0xcb00_7100, 24)
 }
 
+/** 224/4 (the top four bits 1110): a test the stack's input path makes, so a shift. */
 export function isMulticastIpv4(a: Ipv4Address): boolean {
-  return inBlock(a, 0xe000_0000, 4)
+  return a >>> 28 === 0xe
 }
 
 export function isLoopback(a: Ipv4Address): boolean {
