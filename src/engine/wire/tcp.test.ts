@@ -98,24 +98,25 @@ describe('tcp', () => {
     checkRoundTrip(codec(SRC, DST), {...REPR, flags: TCP_PSH | TCP_ACK_FLAG, ackNo: 77, payload: hex('474554202f20485454502f312e310d0a')})
   })
 
+  /** The reset answering `segment` (SRC -> DST), as sent back (DST -> SRC). */
+  function resetBytes(segment: TcpPacket): Uint8Array {
+    const rst = tcpReset(segment)
+    const buf = new Uint8Array(tcpBufferLen(rst))
+    emitTcp(rst, new TcpPacket(buf, 0, buf.length), DST, SRC)
+    return buf
+  }
+
   test('tcpReset answers a SYN with RST-ACK <SEQ=0><ACK=SEG.SEQ+SEG.LEN> (RFC 9293 3.10.7.1)', () => {
     const syn = ok(TcpPacket.checked(GOLDEN))
     assert.equal(tcpSegLen(syn), 1)
-    const rst = tcpReset(syn)
-    const buf = new Uint8Array(tcpBufferLen(rst))
-    emitTcp(rst, new TcpPacket(buf, 0, buf.length), DST, SRC)
     // 80 -> 40000, seq 0, ack 1001, data offset 5, RST+ACK, window 0, checksum computed by hand.
-    assert.deepEqual(buf, hex('0050 9c40 00000000 000003e9 5014 0000 e0a2 0000'))
+    assert.deepEqual(resetBytes(syn), hex('0050 9c40 00000000 000003e9 5014 0000 e0a2 0000'))
   })
 
   test('tcpReset answers an ACK segment with a bare RST <SEQ=SEG.ACK>, and counts data and FIN in SEG.LEN', () => {
-    const ack = hex('9c40 0050 00000bb8 01020304 5018 faf0 0000 0000 68656c6c6f')
-    const seg = ok(TcpPacket.checked(ack))
+    const seg = ok(TcpPacket.checked(hex('9c40 0050 00000bb8 01020304 5018 faf0 0000 0000 68656c6c6f')))
     assert.equal(tcpSegLen(seg), 5)
-    const rst = tcpReset(seg)
-    const buf = new Uint8Array(tcpBufferLen(rst))
-    emitTcp(rst, new TcpPacket(buf, 0, buf.length), DST, SRC)
-    assert.deepEqual(buf, hex('0050 9c40 01020304 00000000 5004 0000 e095 0000'))
+    assert.deepEqual(resetBytes(seg), hex('0050 9c40 01020304 00000000 5004 0000 e095 0000'))
 
     // No ACK, 3 bytes and a FIN at the top of sequence space: the acknowledgment wraps.
     const fin = ok(TcpPacket.checked(hex('9c40 0050 fffffffe 00000000 5001 faf0 0000 0000 616263')))
