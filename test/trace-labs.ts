@@ -1,6 +1,6 @@
 // Labs for `hvnet trace` tests, built through the real commands (in process), and the traces that
 // exercise them: every disposition, every injection mode, the NAT, VLANs, ACLs, the network beyond.
-import {encodeFrame, parseIpv4Address, parseMac} from '../src/engine/wire/index.js'
+import {encodeFrame, ipv4Repr, parseIpv4Address, parseMac} from '../src/engine/wire/index.js'
 import {ok, tempLab} from './support.js'
 
 export interface TraceLab {
@@ -21,7 +21,7 @@ function num(x: number | object): number {
 export function echoFrameHex(srcMac: string, dstMac: string, src: string, dst: string): string {
   const bytes = encodeFrame([
     {layer: 'ethernet', repr: {src: num(parseMac(srcMac)), dst: num(parseMac(dstMac)), etherType: 0x0800}},
-    {layer: 'ipv4', repr: {src: num(parseIpv4Address(src)), dst: num(parseIpv4Address(dst)), protocol: 1, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}},
+    {layer: 'ipv4', repr: ipv4Repr({src: num(parseIpv4Address(src)), dst: num(parseIpv4Address(dst)), protocol: 1, ttl: 64, ident: 1})},
     {layer: 'icmpv4', repr: {kind: 'echo-request', ident: 1, seqNo: 1, data: new Uint8Array(32)}},
   ])
   return Buffer.from(bytes).toString('hex')

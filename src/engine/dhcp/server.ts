@@ -50,6 +50,7 @@ import {
   dhcpMessageType,
   dhcpMessageTypeName,
   encodeFrame,
+  ipv4Repr,
   formatIpv4,
   formatMac,
   formatMacTrace,
@@ -395,7 +396,7 @@ export class DhcpServer {
     }
     const frame = encodeFrame([
       {layer: 'ethernet', repr: {dst: dstMac, src: c.serverMac, etherType: ETHERTYPE_IPV4}},
-      {layer: 'ipv4', repr: {src: c.serverAddress, dst: dstIp, protocol: IPPROTO_UDP, ttl: 128, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: false, moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: 0}},
+      {layer: 'ipv4', repr: ipv4Repr({src: c.serverAddress, dst: dstIp, protocol: IPPROTO_UDP, ttl: 128, ident: this.nextIdent()})},
       {layer: 'udp', repr: {srcPort: DHCP_SERVER_PORT, dstPort, payload: EMPTY}},
       {layer: 'dhcp', repr: dhcp},
     ])

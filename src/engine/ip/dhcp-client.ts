@@ -41,6 +41,7 @@ import {
   dhcpMessageType,
   emitDhcp,
   encodeFrame,
+  ipv4Repr,
   formatIpv4,
   formatMacTrace,
   maskPrefix,
@@ -325,7 +326,7 @@ export class DhcpClient implements DhcpClientPort {
   private broadcast(m: DhcpRepr, text: string, src: Ipv4Address = 0): void {
     const frame = encodeFrame([
       {layer: 'ethernet', repr: {dst: MAC_BROADCAST, src: this.iface.mac, etherType: ETHERTYPE_IPV4}},
-      {layer: 'ipv4', repr: {src, dst: 0xffff_ffff, protocol: IPPROTO_UDP, ttl: this.stack.defaultTtl, dscp: 0, ecn: 0, ident: 0, dontFrag: false, moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: 0}},
+      {layer: 'ipv4', repr: ipv4Repr({src, dst: 0xffff_ffff, protocol: IPPROTO_UDP, ttl: this.stack.defaultTtl, ident: 0})},
       {layer: 'udp', repr: {srcPort: DHCP_CLIENT_PORT, dstPort: DHCP_SERVER_PORT, payload: EMPTY}},
       {layer: 'dhcp', repr: m},
     ])

@@ -54,9 +54,7 @@ import {
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
-  IP_CHECKSUM,
   IP_MIN_HEADER_LEN,
-  IP_TTL,
   Icmpv4Packet,
   Ipv4Packet,
   MAC_BROADCAST,
@@ -69,13 +67,15 @@ import {
   TcpPacket,
   UdpPacket,
   WireError,
-  checksumAdjust,
   decodeFrame,
+  decrementTtl,
   emitArp,
+  emitIcmpError,
   emitIcmpv4,
   emitIpv4Header,
   emitTcp,
   emitUdp,
+  icmpErrorLen,
   icmpv4BufferLen,
   formatIpProtocol,
   formatIpv4,
@@ -85,14 +85,17 @@ import {
   get32,
   get48,
   hex16,
+  ipv4Repr,
+  isMulticastIpv4,
   prefixMask,
   put16,
   put32,
   put48,
   summarizeFrame,
   tcpBufferLen,
+  tcpReset,
 } from '../wire/index.js'
-import type {Icmpv4Repr, Ipv4Address, Ipv4Repr, Mac, TcpRepr} from '../wire/index.js'
+import type {Icmpv4Repr, Ipv4Address, Mac, TcpRepr} from '../wire/index.js'
 import {ARP_QUEUE_MAX, ARP_RETRY_MS, ARP_TRIES, ArpCache} from './arp-cache.js'
 import {DNS_PORT, dnsAnswer, parseDnsQuery} from './dns.js'
 import {RoutingTable} from './routes.js'
@@ -493,7 +496,7 @@ export class IpStack {
         if (source === 0) return this.sendFailed('no-address', dst, `${this.options.who} cannot send to ${formatIpv4(dst)}: ${r.iface.alias} has no IPv4 address`)
       }
     }
-    const repr: Ipv4Repr = {src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFrag: protocol === IPPROTO_TCP || (protocol === IPPROTO_UDP && this.options.os === 'linux'), moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: l4Len}
+    const repr = ipv4Repr({src: source, dst, protocol, ttl: ttl ?? this.defaultTtl, ident: this.nextIdent(), dontFrag: protocol === IPPROTO_TCP || (protocol === IPPROTO_UDP && this.options.os === 'linux'), payloadLen: l4Len})
     const buf = new Uint8Array(IP_MIN_HEADER_LEN + l4Len)
     emitIpv4Header(repr, buf, 0)
     write(buf, IP_MIN_HEADER_LEN, source)
@@ -722,7 +725,7 @@ export class IpStack {
       this.local(iface, frame, packet, false)
       return
     }
-    if (dst >>> 28 === 0xe) return this.drop('not-for-me', iface, frame, () => `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
+    if (isMulticastIpv4(dst)) return this.drop('not-for-me', iface, frame, () => `${this.options.who} has joined no multicast group ${formatIpv4(dst)}`, null)
     this.forward(iface, frame, ip)
   }
 
@@ -789,10 +792,7 @@ export class IpStack {
   /** Decrements TTL (RFC 1624 checksum update) and sends the packet to the next hop. */
   private routeOn(ingress: StackInterface, buf: Uint8Array, ipLen: number, egress: StackInterface, nextHop: Ipv4Address, why: string): void {
     const o = ETH_HEADER_LEN
-    const ttl = buf[o + IP_TTL]
-    const oldWord = get16(buf, o + IP_TTL)
-    buf[o + IP_TTL] = ttl - 1
-    put16(buf, o + IP_CHECKSUM, checksumAdjust(get16(buf, o + IP_CHECKSUM), oldWord, get16(buf, o + IP_TTL)))
+    const ttl = decrementTtl(buf, o)
     if (this.rec !== null) {
       // The frame as it leaves, as far as known now: the destination MAC waits for ARP when not cached.
       const known = egress.arp.lookup(nextHop, this.scheduler.now)
@@ -802,7 +802,7 @@ export class IpStack {
       const v = new Ipv4Packet(buf, o, ipLen)
       const via = nextHop === v.dst ? 'directly (on-link)' : `via the gateway ${formatIpv4(nextHop)}`
       const fwd = why === 'translated' ? 'the NAT translated it, so it is routed whatever the Forwarding setting' : `Forwarding is enabled on ${ingress.alias === egress.alias ? ingress.alias : `${ingress.alias} and ${egress.alias}`}`
-      this.rec.step({timeMs: this.scheduler.now, place: ingress.place, action: 'forwarded', reason: why === 'translated' ? 'nat-routed' : 'routed', text: `${this.options.who} routes ${formatIpv4(v.src)} → ${formatIpv4(v.dst)} from ${ingress.alias} out of ${egress.alias} ${via}, TTL ${ttl} → ${ttl - 1} (${fwd})`, ref: `${egress.ref}`, frame: buf})
+      this.rec.step({timeMs: this.scheduler.now, place: ingress.place, action: 'forwarded', reason: why === 'translated' ? 'nat-routed' : 'routed', text: `${this.options.who} routes ${formatIpv4(v.src)} → ${formatIpv4(v.dst)} from ${ingress.alias} out of ${egress.alias} ${via}, TTL ${ttl + 1} → ${ttl} (${fwd})`, ref: `${egress.ref}`, frame: buf})
     }
     this.sendVia(egress, nextHop, buf, ipLen)
   }
@@ -1089,11 +1089,7 @@ export class IpStack {
     if (flags & TCP_RST) return
     const src = ip.src
     const dst = ip.dst
-    const segLen = ip.payloadLen - t.headerLen + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
-    const rst: TcpRepr =
-      flags & TCP_ACK_FLAG
-        ? {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: t.ackNo, ackNo: 0, flags: TCP_RST, window: 0, urgent: 0, options: [], payload: EMPTY}
-        : {srcPort: t.dstPort, dstPort: t.srcPort, seqNo: 0, ackNo: (t.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: EMPTY}
+    const rst = tcpReset(t)
     if (!afterNat) this.drop('closed-port', iface, frame, () => `nothing on ${this.options.who} listens on tcp/${t.dstPort}: it answers ${formatIpv4(src)} with a RST (connection refused)`, null)
     else if (this.rec !== null) this.rec.step({timeMs: this.scheduler.now, place: iface.place, action: 'answered', reason: 'closed-port', text: `${this.options.who} answers with a RST, as Windows does for a closed port`, ref: iface.ref, frame})
     const packet = this.packet(src, IPPROTO_TCP, TCP_MIN_HEADER_LEN, undefined, undefined, (buf, off) => emitTcp(rst, new TcpPacket(buf, off, TCP_MIN_HEADER_LEN), dst, src), dst)
@@ -1106,24 +1102,14 @@ export class IpStack {
    */
   private icmpError(iface: StackInterface, invoking: Uint8Array, type: number, code: number, from: Ipv4Address): void {
     const q = new Ipv4Packet(invoking, 0, invoking.length)
-    if (q.fragOffset !== 0 || q.src === 0 || q.src === 0xffff_ffff || q.src >>> 28 === 0xe) return
+    if (q.fragOffset !== 0 || q.src === 0 || q.src === 0xffff_ffff || isMulticastIpv4(q.src)) return
     if (q.protocol === IPPROTO_ICMP && q.payloadLen >= 1) {
       const t = invoking[q.headerLen]
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY && t !== 13 && t !== 14) return
     }
+    // Windows quotes the 8 bytes RFC 792 asks for; Linux as much as fits in 576 bytes (RFC 1812 4.3.2.3).
     const quoteLen = this.options.os === 'windows' ? Math.min(q.payloadLen, 8) : Math.min(q.payloadLen, ICMP_QUOTE_MAX - q.headerLen)
-    // RFC 792 quotes 8 bytes at least: pad a shorter payload with zeros.
-    const data = new Uint8Array(Math.max(8, quoteLen))
-    data.set(invoking.subarray(q.headerLen, q.headerLen + quoteLen))
-    const header: Ipv4Repr = {src: q.src, dst: q.dst, protocol: q.protocol, ttl: q.ttl, dscp: q.dscp, ecn: q.ecn, ident: q.ident, dontFrag: q.dontFrag, moreFrags: q.moreFrags, fragOffset: q.fragOffset, options: q.options().slice(), payloadLen: q.payloadLen}
-    const repr: Icmpv4Repr = type === ICMP_TIME_EXCEEDED ? {kind: 'time-exceeded', code, quoted: {header, data}} : {kind: 'dst-unreachable', code, nextHopMtu: 0, quoted: {header, data}}
-    // The quoted header is copied byte for byte, its checksum included.
-    const len = icmpv4BufferLen(repr)
-    const packet = this.packet(q.src, IPPROTO_ICMP, len, undefined, undefined, (buf, off) => {
-      emitIcmpv4(repr, new Icmpv4Packet(buf, off, len))
-      buf.set(invoking.subarray(0, q.headerLen), off + ICMP_HEADER_LEN)
-      new Icmpv4Packet(buf, off, len).fillChecksum()
-    }, from)
+    const packet = this.packet(q.src, IPPROTO_ICMP, icmpErrorLen(q, quoteLen), undefined, undefined, (buf, off) => emitIcmpError(type, code, q, quoteLen, buf, off), from)
     if (packet === null) return
     if (this.rec !== null) {
       const what = type === ICMP_TIME_EXCEEDED ? 'ICMP time exceeded (TTL exceeded in transit)' : `ICMP destination unreachable (${unreachableText(code)})`

@@ -14,24 +14,30 @@ import type {DropReason} from '../observe.js'
 import {seededInt} from '../seed.js'
 import {
   ETHERTYPE_IPV4,
+  ICMP_DST_UNREACHABLE,
   ICMP_ECHO_REQUEST,
+  ICMP_QUOTED_DATA_MIN,
+  ICMP_TIME_EXCEEDED,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
   Icmpv4Packet,
   TCP_ACK_FLAG,
-  TCP_FIN,
   TCP_RST,
   TCP_SYN,
   TcpPacket,
   UdpPacket,
   WireError,
+  emitIcmpError,
   encodeFrame,
+  icmpErrorLen,
+  ipv4Repr,
+  tcpReset,
+  tcpSegLen,
   formatIpProtocol,
   formatIpv4,
-  parseIpv4,
 } from '../wire/index.js'
-import type {FrameLayer, Ipv4Address, Ipv4Repr, Mac,
+import type {FrameLayer, Ipv4Address, Ipv4Repr, Mac, TcpRepr,
   Ipv4Packet} from '../wire/index.js'
 import {DNS_CLASS_IN, DNS_PORT, DNS_TYPE_A, dnsAnswer, parseDnsQuery} from '../ip/dns.js'
 import {resolveA} from './internet.js'
@@ -54,9 +60,6 @@ export type Answer =
   | {readonly kind: 'absorbed'; readonly text: string}
   | {readonly kind: 'silent'; readonly reason: DropReason; readonly text: string}
 
-export function ipv4Header(src: Ipv4Address, dst: Ipv4Address, protocol: number, ttl: number, ident: number): Ipv4Repr {
-  return {src, dst, protocol, ttl, dscp: 0, ecn: 0, ident, dontFrag: false, moreFrags: false, fragOffset: 0, options: EMPTY, payloadLen: 0}
-}
 
 /** An Ethernet + IPv4 frame around one upper layer. */
 export function ipFrame(ethSrc: Mac, ethDst: Mac, ip: Ipv4Repr, upper: FrameLayer): Uint8Array {
@@ -69,11 +72,10 @@ export function ipFrame(ethSrc: Mac, ethDst: Mac, ip: Ipv4Repr, upper: FrameLaye
  * has fewer than 8 bytes of data to quote.
  */
 export function icmpError(ethSrc: Mac, ethDst: Mac, from: Ipv4Address, ip: Ipv4Packet, kind: 'dst-unreachable' | 'time-exceeded', code: number, ttl: number, ident: number): Uint8Array | null {
-  if (ip.payloadLen < 8) return null
-  const header = parseIpv4(ip, {verifyChecksum: false}) as Ipv4Repr
-  const quoted = {header, data: ip.buf.subarray(ip.payloadOffset, ip.payloadOffset + 8)}
-  const icmp = kind === 'dst-unreachable' ? ({kind, code, nextHopMtu: 0, quoted} as const) : ({kind, code, quoted} as const)
-  return ipFrame(ethSrc, ethDst, ipv4Header(from, ip.src, IPPROTO_ICMP, ttl, ident), {layer: 'icmpv4', repr: icmp})
+  if (ip.payloadLen < ICMP_QUOTED_DATA_MIN) return null
+  const icmp = new Uint8Array(icmpErrorLen(ip, ICMP_QUOTED_DATA_MIN))
+  emitIcmpError(kind === 'dst-unreachable' ? ICMP_DST_UNREACHABLE : ICMP_TIME_EXCEEDED, code, ip, ICMP_QUOTED_DATA_MIN, icmp, 0)
+  return ipFrame(ethSrc, ethDst, ipv4Repr({src: from, dst: ip.src, protocol: IPPROTO_ICMP, ttl, ident}), {layer: 'raw', bytes: icmp})
 }
 
 /**
@@ -93,7 +95,7 @@ export function answerPacket(profile: ResponderProfile, ip: Ipv4Packet, ethSrc: 
       if (icmp instanceof WireError) return {kind: 'silent', reason: 'malformed', text: `${profile.who} discards a malformed ICMP message (${icmp.code}: ${icmp.message})`}
       if (!icmp.verifyChecksum()) return {kind: 'silent', reason: 'bad-checksum', text: `${profile.who} discards an ICMP message with a bad checksum`}
       if (icmp.type !== ICMP_ECHO_REQUEST) return {kind: 'absorbed', text: `${profile.who} takes in an ICMP type ${icmp.type} message; only echo requests get an answer`}
-      const frame = ipFrame(ethSrc, ethDst, ipv4Header(me, peer, IPPROTO_ICMP, profile.ttl, ident), {layer: 'icmpv4', repr: {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data()}})
+      const frame = ipFrame(ethSrc, ethDst, ipv4Repr({src: me, dst: peer, protocol: IPPROTO_ICMP, ttl: profile.ttl, ident}), {layer: 'icmpv4', repr: {kind: 'echo-reply', ident: icmp.ident, seqNo: icmp.seqNo, data: icmp.data()}})
       return {kind: 'reply', frame, reason: 'echo-reply', text: `${profile.who} answers the echo request (id ${icmp.ident}, seq ${icmp.seqNo}) with an echo reply`}
     }
     case IPPROTO_TCP: {
@@ -120,23 +122,19 @@ export function answerPacket(profile: ResponderProfile, ip: Ipv4Packet, ethSrc: 
 function answerTcp(profile: ResponderProfile, ip: Ipv4Packet, tcp: TcpPacket, ethSrc: Mac, ethDst: Mac, ident: number): Answer {
   const flags = tcp.flags
   const port = tcp.dstPort
-  const segLen = tcp.len - tcp.headerLen + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
   if (flags & TCP_RST) return {kind: 'absorbed', text: `${profile.who} takes in a reset for port ${port}`}
   const open = profile.tcpOpen(port)
-  const reply = (repr: {seqNo: number; ackNo: number; flags: number; window: number}): Uint8Array =>
-    ipFrame(ethSrc, ethDst, ipv4Header(ip.dst, ip.src, IPPROTO_TCP, profile.ttl, ident), {layer: 'tcp', repr: {srcPort: port, dstPort: tcp.srcPort, urgent: 0, options: repr.flags & TCP_SYN ? MSS_OPTIONS : [], payload: EMPTY, ...repr}})
+  const reply = (repr: TcpRepr): Uint8Array => ipFrame(ethSrc, ethDst, ipv4Repr({src: ip.dst, dst: ip.src, protocol: IPPROTO_TCP, ttl: profile.ttl, ident}), {layer: 'tcp', repr})
   if ((flags & TCP_SYN) !== 0 && (flags & TCP_ACK_FLAG) === 0) {
     if (open) {
       const iss = seededInt(0, `iss:${ip.dst}:${port}:${ip.src}:${tcp.srcPort}:${tcp.seqNo}`)
-      const frame = reply({seqNo: iss, ackNo: (tcp.seqNo + segLen) >>> 0, flags: TCP_SYN | TCP_ACK_FLAG, window: 65535})
+      const frame = reply({srcPort: port, dstPort: tcp.srcPort, seqNo: iss, ackNo: (tcp.seqNo + tcpSegLen(tcp)) >>> 0, flags: TCP_SYN | TCP_ACK_FLAG, window: 65535, urgent: 0, options: MSS_OPTIONS, payload: EMPTY})
       return {kind: 'reply', frame, reason: 'syn-ack', text: `TCP port ${port} is open at ${profile.who}: it answers the SYN with SYN-ACK`}
     }
-    const frame = reply({seqNo: 0, ackNo: (tcp.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0})
-    return {kind: 'reply', frame, reason: 'closed-port', text: `nothing listens on TCP port ${port} at ${profile.who}: it answers the SYN with RST`}
+    return {kind: 'reply', frame: reply(tcpReset(tcp)), reason: 'closed-port', text: `nothing listens on TCP port ${port} at ${profile.who}: it answers the SYN with RST`}
   }
   if (open) return {kind: 'absorbed', text: `${profile.who} takes in the segment on TCP port ${port}`}
-  const frame = (flags & TCP_ACK_FLAG) !== 0 ? reply({seqNo: tcp.ackNo, ackNo: 0, flags: TCP_RST, window: 0}) : reply({seqNo: 0, ackNo: (tcp.seqNo + segLen) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0})
-  return {kind: 'reply', frame, reason: 'closed-port', text: `no connection on TCP port ${port} at ${profile.who}: it answers with RST`}
+  return {kind: 'reply', frame: reply(tcpReset(tcp)), reason: 'closed-port', text: `no connection on TCP port ${port} at ${profile.who}: it answers with RST`}
 }
 
 const MSS_OPTIONS = [{kind: 'mss', mss: 1460}] as const
@@ -151,6 +149,6 @@ function answerDns(profile: ResponderProfile, ip: Ipv4Packet, udp: UdpPacket, et
   else if (q.type !== DNS_TYPE_A) what = `answers ${q.name} type ${q.type} with no records (the model's internet has IPv4 addresses only)`
   else what = `answers ${q.name} A ${formatIpv4(a)}`
   const payload = dnsAnswer(query, q, q.type === DNS_TYPE_A ? a : null, a === null)
-  const frame = ipFrame(ethSrc, ethDst, ipv4Header(ip.dst, ip.src, IPPROTO_UDP, profile.ttl, ident), {layer: 'udp', repr: {srcPort: DNS_PORT, dstPort: udp.srcPort, payload}})
+  const frame = ipFrame(ethSrc, ethDst, ipv4Repr({src: ip.dst, dst: ip.src, protocol: IPPROTO_UDP, ttl: profile.ttl, ident}), {layer: 'udp', repr: {srcPort: DNS_PORT, dstPort: udp.srcPort, payload}})
   return {kind: 'reply', frame, reason: 'dns-answer', text: `${profile.who} ${what}`}
 }

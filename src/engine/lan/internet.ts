@@ -12,16 +12,24 @@
 //     NXDOMAIN. The same name gives the same address in every lab and on every run.
 import type {Prefix} from '../config.js'
 import {fnv1a} from '../seed.js'
-import {cidrContains, isDocumentation, isLimitedBroadcast, isLinkLocal, isLoopback, isMulticastIpv4, isPrivate} from '../wire/ipv4-address.js'
+import {
+  cidrContains,
+  isBenchmarking,
+  isDocumentation,
+  isLimitedBroadcast,
+  isLinkLocal,
+  isLoopback,
+  isMulticastIpv4,
+  isPrivate,
+  isReserved,
+  isSharedAddressSpace,
+  isThisNetwork,
+} from '../wire/ipv4-address.js'
 import type {Ipv4Address} from '../wire/ipv4-address.js'
 
 export type Reachability = {readonly kind: 'public'} | {readonly kind: 'silent'; readonly why: string}
 
 const PUBLIC: Reachability = {kind: 'public'}
-
-function inBlock(a: Ipv4Address, net: number, length: number): boolean {
-  return cidrContains({address: net, prefix: length}, a)
-}
 
 /** Whether an address beyond the LAN `lan` answers, and if not, why (a sentence for the trace). */
 export function reachability(a: Ipv4Address, lan: Prefix): Reachability {
@@ -29,13 +37,13 @@ export function reachability(a: Ipv4Address, lan: Prefix): Reachability {
   if (isPrivate(a)) return {kind: 'silent', why: 'is a private address (RFC 1918) outside this LAN: the router sends it towards the internet, where no one routes private addresses, so nothing answers'}
   if (isLinkLocal(a)) return {kind: 'silent', why: 'is a link-local address (169.254.0.0/16, RFC 3927): routers never forward it, it only reaches hosts on the same link'}
   if (isDocumentation(a)) return {kind: 'silent', why: 'is in a documentation range (RFC 5737: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24): reserved for examples, no host has it'}
-  if (inBlock(a, 0x6440_0000, 10)) return {kind: 'silent', why: 'is in the shared address space 100.64.0.0/10 (RFC 6598) of carrier-grade NAT: not routed on the internet'}
-  if (inBlock(a, 0xc612_0000, 15)) return {kind: 'silent', why: 'is in the benchmarking range 198.18.0.0/15 (RFC 2544): not routed on the internet'}
+  if (isSharedAddressSpace(a)) return {kind: 'silent', why: 'is in the shared address space 100.64.0.0/10 (RFC 6598) of carrier-grade NAT: not routed on the internet'}
+  if (isBenchmarking(a)) return {kind: 'silent', why: 'is in the benchmarking range 198.18.0.0/15 (RFC 2544): not routed on the internet'}
   if (isLoopback(a)) return {kind: 'silent', why: 'is a loopback address (127.0.0.0/8): it never leaves a host'}
-  if (inBlock(a, 0, 8)) return {kind: 'silent', why: 'is in 0.0.0.0/8 ("this network"): not a destination'}
+  if (isThisNetwork(a)) return {kind: 'silent', why: 'is in 0.0.0.0/8 ("this network"): not a destination'}
   if (isMulticastIpv4(a)) return {kind: 'silent', why: 'is a multicast address (224.0.0.0/4): the router does not forward multicast to the internet'}
   if (isLimitedBroadcast(a)) return {kind: 'silent', why: 'is the limited broadcast address: it never crosses a router'}
-  if (inBlock(a, 0xf000_0000, 4)) return {kind: 'silent', why: 'is in the reserved range 240.0.0.0/4: not routed'}
+  if (isReserved(a)) return {kind: 'silent', why: 'is in the reserved range 240.0.0.0/4: not routed'}
   return PUBLIC
 }
 

@@ -31,21 +31,17 @@ import {
   ETH_SRC,
   EthernetFrame,
   IPPROTO_UDP,
-  IP_TTL,
-  IP_CHECKSUM,
   Ipv4Packet,
   UdpPacket,
   WireError,
-  checksumAdjust,
+  decrementTtl,
   cidrContains,
   encodeFrame,
   formatEtherType,
   formatIpv4,
   formatMacTrace,
-  get16,
   isMulticast,
   macFromParts,
-  put16,
   put48,
 } from '../wire/index.js'
 import type {Ipv4Address, Mac} from '../wire/index.js'
@@ -371,13 +367,4 @@ function isUdpTo(ip: Ipv4Packet, port: number): boolean {
 
 function isDhcpToServer(ip: Ipv4Packet): boolean {
   return ip.fragOffset === 0 && isUdpTo(ip, DHCP_SERVER_PORT)
-}
-
-/** TTL - 1 with the header checksum patched (RFC 1624; RFC 1812 5.3.1). Returns the new TTL. */
-function decrementTtl(buf: Uint8Array, ipOff: number): number {
-  const word = get16(buf, ipOff + IP_TTL)
-  const ttl = buf[ipOff + IP_TTL] - 1
-  buf[ipOff + IP_TTL] = ttl
-  put16(buf, ipOff + IP_CHECKSUM, checksumAdjust(get16(buf, ipOff + IP_CHECKSUM), word, get16(buf, ipOff + IP_TTL)))
-  return ttl
 }

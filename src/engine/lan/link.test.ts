@@ -4,8 +4,8 @@ import {Scheduler} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arp, arpRequest, dhcpDiscover, dnsQuery, dnsReply, echoRequest, eth, expectFrame, icmp, ip, ipv4, tcp, tcpSyn, udp, udpDatagram, udpPayload} from '../testing/lan.js'
-import {ARP_OP_REPLY, IPPROTO_TCP, MAC_BROADCAST, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, isUnicast, pushVlan} from '../wire/index.js'
-import {ipFrame, ipv4Header} from './answer.js'
+import {ARP_OP_REPLY, IPPROTO_TCP, MAC_BROADCAST, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, ipv4Repr, isUnicast, pushVlan} from '../wire/index.js'
+import {ipFrame} from './answer.js'
 import {resolveA} from './internet.js'
 import {PhysicalLink} from './link.js'
 
@@ -84,7 +84,7 @@ describe('the LAN beyond a physical adapter', () => {
     const {scheduler, link, host, gwMac, log} = setup()
     const ends = {srcMac: HOST_MAC, dstMac: gwMac, src: HOST_IP, dst: ip('1.1.1.1')}
     const segment = (dstPort: number, flags: number, ackNo: number) =>
-      ipFrame(HOST_MAC, gwMac, ipv4Header(ends.src, ends.dst, IPPROTO_TCP, 64, 9), {layer: 'tcp', repr: {srcPort: 40000, dstPort, seqNo: 5000, ackNo, flags, window: 1000, urgent: 0, options: [], payload: new Uint8Array(0)}})
+      ipFrame(HOST_MAC, gwMac, ipv4Repr({src: ends.src, dst: ends.dst, protocol: IPPROTO_TCP, ttl: 64, ident: 9}), {layer: 'tcp', repr: {srcPort: 40000, dstPort, seqNo: 5000, ackNo, flags, window: 1000, urgent: 0, options: [], payload: new Uint8Array(0)}})
     link.receive(segment(80, TCP_ACK_FLAG, 77))
     link.receive(segment(22, TCP_ACK_FLAG, 0x01020304))
     link.receive(segment(22, TCP_RST, 0))

@@ -18,11 +18,12 @@ import {
   chaddrFromMac,
   decodeFrame,
   encodeFrame,
+  ipv4Repr,
   parseIpv4Address,
   WireError,
 } from '../wire/index.js'
 import type {ArpRepr, DecodedFrame, DecodedLayer, DhcpOption, Icmpv4Repr, Ipv4Address, Ipv4Repr, Mac, TcpRepr, UdpRepr} from '../wire/index.js'
-import {ipFrame, ipv4Header} from '../lan/answer.js'
+import {ipFrame} from '../lan/answer.js'
 import {dnsAnswerAddress, dnsQuery as dnsQueryMessage} from '../ip/dns.js'
 
 export function ip(s: string): Ipv4Address {
@@ -73,16 +74,16 @@ export interface IpEnds {
 }
 
 export function echoRequest(e: IpEnds, ident = 0x1234, seqNo = 1, data = Uint8Array.from([0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68])): Uint8Array {
-  return ipFrame(e.srcMac, e.dstMac, ipv4Header(e.src, e.dst, IPPROTO_ICMP, e.ttl ?? 128, 0x100), {layer: 'icmpv4', repr: {kind: 'echo-request', ident, seqNo, data}})
+  return ipFrame(e.srcMac, e.dstMac, ipv4Repr({src: e.src, dst: e.dst, protocol: IPPROTO_ICMP, ttl: e.ttl ?? 128, ident: 0x100}), {layer: 'icmpv4', repr: {kind: 'echo-request', ident, seqNo, data}})
 }
 
 export function tcpSyn(e: IpEnds, srcPort: number, dstPort: number, seqNo = 1000): Uint8Array {
   const tcp: TcpRepr = {srcPort, dstPort, seqNo, ackNo: 0, flags: TCP_SYN, window: 64240, urgent: 0, options: [{kind: 'mss', mss: 1460}], payload: new Uint8Array(0)}
-  return ipFrame(e.srcMac, e.dstMac, ipv4Header(e.src, e.dst, IPPROTO_TCP, e.ttl ?? 128, 0x101), {layer: 'tcp', repr: tcp})
+  return ipFrame(e.srcMac, e.dstMac, ipv4Repr({src: e.src, dst: e.dst, protocol: IPPROTO_TCP, ttl: e.ttl ?? 128, ident: 0x101}), {layer: 'tcp', repr: tcp})
 }
 
 export function udpDatagram(e: IpEnds, srcPort: number, dstPort: number, payload: Uint8Array): Uint8Array {
-  return ipFrame(e.srcMac, e.dstMac, ipv4Header(e.src, e.dst, IPPROTO_UDP, e.ttl ?? 128, 0x102), {layer: 'udp', repr: {srcPort, dstPort, payload}})
+  return ipFrame(e.srcMac, e.dstMac, ipv4Repr({src: e.src, dst: e.dst, protocol: IPPROTO_UDP, ttl: e.ttl ?? 128, ident: 0x102}), {layer: 'udp', repr: {srcPort, dstPort, payload}})
 }
 
 export function dnsQuery(e: IpEnds, id: number, name: string): Uint8Array {
@@ -107,7 +108,7 @@ export function dhcpRequest(mac: Mac, xid: number, address: Ipv4Address, server:
 export function dhcpRequestFrame(mac: Mac, xid: number, options: DhcpOption[], ciaddr: Ipv4Address, src: Ipv4Address, flags: number, dstMac: Mac = MAC_BROADCAST, dst: Ipv4Address = 0xffff_ffff): Uint8Array {
   return encodeFrame([
     {layer: 'ethernet', repr: {dst: dstMac, src: mac, etherType: 0x0800}},
-    {layer: 'ipv4', repr: ipv4Header(src, dst, IPPROTO_UDP, 128, 0x103)},
+    {layer: 'ipv4', repr: ipv4Repr({src: src, dst: dst, protocol: IPPROTO_UDP, ttl: 128, ident: 0x103})},
     {layer: 'udp', repr: {srcPort: DHCP_CLIENT_PORT, dstPort: DHCP_SERVER_PORT, payload: new Uint8Array(0)}},
     {
       layer: 'dhcp',

@@ -2,8 +2,8 @@
 // IPv4 packets built with the wire codecs, and an independent check of every checksum.
 import assert from 'node:assert/strict'
 import type {NatConfig, NatExternalAddress, NatStaticMapping} from '../config.js'
-import {WireError, decodeFrame, encodeFrame, parseIpv4Address} from '../wire/index.js'
-import type {DecodedFrame, FrameLayer, Icmpv4Repr, Ipv4Repr, TcpRepr} from '../wire/index.js'
+import {ICMP_DST_UNREACHABLE, ICMP_TIME_EXCEEDED, Ipv4Packet, WireError, decodeFrame, emitIcmpError, encodeFrame, icmpErrorLen, ipv4Repr, parseIpv4Address} from '../wire/index.js'
+import type {DecodedFrame, FrameLayer, Ipv4Repr, TcpRepr} from '../wire/index.js'
 
 export function ip(s: string): number {
   const a = parseIpv4Address(s)
@@ -43,7 +43,7 @@ export function externalAddress(id: number, address: string, portStart: number, 
 const ETH = {dst: 0x00155d000001, src: 0x00155d000002, etherType: 0x0800}
 
 function ipRepr(src: string, dst: string, protocol: number, ident = 0x1234): Ipv4Repr {
-  return {src: ip(src), dst: ip(dst), protocol, ttl: 64, dscp: 0, ecn: 0, ident, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+  return ipv4Repr({src: ip(src), dst: ip(dst), protocol, ttl: 64, ident, dontFrag: true})
 }
 
 /** The IPv4 packet (no Ethernet header, no padding) of encoded layers. */
@@ -68,12 +68,10 @@ export function echoPacket(src: string, dst: string, ident: number, seqNo: numbe
 
 /** An ICMP error from `from` to `to` quoting `quoted` whole (a router quotes up to 576 bytes, RFC 1812 4.3.2.3). */
 export function icmpErrorPacket(kind: 'dst-unreachable' | 'time-exceeded', code: number, from: string, to: string, quoted: Uint8Array): Uint8Array {
-  const hl = (quoted[0] & 15) << 2
-  const header = decodeFrame(ethernetFrame(quoted)).layers[1]
-  if (header.layer !== 'ipv4') throw new Error('quoted packet is not IPv4')
-  const q = {header: {...header.repr, payloadLen: quoted.length - hl}, data: quoted.slice(hl)}
-  const repr: Icmpv4Repr = kind === 'dst-unreachable' ? {kind, code, nextHopMtu: 0, quoted: q} : {kind, code, quoted: q}
-  return packetOf([{layer: 'ipv4', repr: ipRepr(from, to, 1, 0x4321)}, {layer: 'icmpv4', repr}])
+  const q = new Ipv4Packet(quoted, 0, quoted.length)
+  const icmp = new Uint8Array(icmpErrorLen(q, q.payloadLen))
+  emitIcmpError(kind === 'dst-unreachable' ? ICMP_DST_UNREACHABLE : ICMP_TIME_EXCEEDED, code, q, q.payloadLen, icmp, 0)
+  return packetOf([{layer: 'ipv4', repr: ipRepr(from, to, 1, 0x4321)}, {layer: 'raw', bytes: icmp}])
 }
 
 export function ethernetFrame(packet: Uint8Array): Uint8Array {

@@ -2,7 +2,7 @@
 // the way src/model will produce them, and a StackEvent collector.
 import type {HostInterfaceConfig, NetworkConfig, PhysicalAdapterConfig, PortFeatures, SwitchConfig, VmConfig} from '../config.js'
 import type {StackEvent} from '../ip/stack.js'
-import {ip} from './lan.js'
+import {adapterConfig, ip} from './lan.js'
 
 export const ETH_MAC = 0x001b_2100_0001
 export const WIFI_MAC = 0x985f_d300_0001
@@ -11,17 +11,9 @@ export function portFeatures(ref: string, over: Partial<PortFeatures> = {}): Por
   return {macAddressSpoofing: false, dhcpGuard: false, routerGuard: false, portMirroring: 'none', vlan: {mode: 'untagged'}, acls: [], extendedAcls: [], ref, ...over}
 }
 
+/** The LAN tests' wired adapter (testing/lan.ts), MAC ETH_MAC. */
 export function lanAdapter(over: Partial<PhysicalAdapterConfig> = {}): PhysicalAdapterConfig {
-  return {
-    name: 'Ethernet',
-    kind: 'wired',
-    macAddress: ETH_MAC,
-    up: true,
-    network: {prefix: {address: ip('192.168.1.0'), length: 24}, gateway: ip('192.168.1.1'), dhcp: true},
-    portSecurityMaxMacs: null,
-    boundSwitchId: null,
-    ...over,
-  }
+  return adapterConfig({macAddress: ETH_MAC, ...over})
 }
 
 export function vm(name: string, over: {mac: number; switchId: string | null; address?: string; running?: boolean; spoofing?: boolean}): VmConfig {

@@ -18,6 +18,7 @@ import {
   chaddrFromMac,
   decodeFrame,
   encodeFrame,
+  ipv4Repr,
   parseIpv4Address,
   summarizeFrame,
 } from '../wire/index.js'
@@ -28,10 +29,6 @@ export function ip(s: string): Ipv4Address {
   const a = parseIpv4Address(s)
   if (typeof a !== 'number') throw new Error(a.toString())
   return a
-}
-
-export function ipv4Repr(src: Ipv4Address, dst: Ipv4Address, protocol: number, more: Partial<Ipv4Repr> = {}): Ipv4Repr {
-  return {src, dst, protocol, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0, ...more}
 }
 
 /** A DHCP client message (BROADCAST flag as given) in a broadcast Ethernet/IPv4/UDP frame. */
@@ -45,7 +42,7 @@ export function dhcpClientFrame(mac: Mac, messageType: number, o: {xid?: number;
   const dst = o.dst ?? 0xffff_ffff
   const layers = [
     {layer: 'ethernet' as const, repr: {dst: dst === 0xffff_ffff ? 0xffff_ffff_ffff : 0x00155d000001, src: mac, etherType: ETHERTYPE_IPV4}},
-    {layer: 'ipv4' as const, repr: ipv4Repr(o.src ?? 0, dst, IPPROTO_UDP, {ttl: 128})},
+    {layer: 'ipv4' as const, repr: ipv4Repr({src: o.src ?? 0, dst, protocol: IPPROTO_UDP, ttl: 128, ident: 1})},
     {layer: 'udp' as const, repr: {srcPort: DHCP_CLIENT_PORT, dstPort: DHCP_SERVER_PORT, payload: new Uint8Array(0)}},
     {layer: 'dhcp' as const, repr: dhcp},
   ]

@@ -7,7 +7,7 @@ import {StepLog} from '../observe.js'
 import type {DropReason, FrameSink, Step} from '../observe.js'
 import {VSwitch} from '../switch/index.js'
 import type {SwitchPort} from '../switch/index.js'
-import {encodeFrame, formatMacTrace, readVlanTag, WireError} from '../wire/index.js'
+import {encodeFrame, formatMacTrace, ipv4Repr, readVlanTag, WireError} from '../wire/index.js'
 import type {DhcpRepr, EthernetRepr, FrameLayer, Ipv4Repr, VlanTag} from '../wire/index.js'
 
 /** A sink that keeps a copy of every frame it gets. */
@@ -83,7 +83,7 @@ export function ip(a: number, b: number, c: number, d: number): number {
 }
 
 function ipv4(src: number, dst: number, protocol: number): Ipv4Repr {
-  return {src, dst, protocol, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+  return ipv4Repr({src, dst, protocol, ttl: 64, ident: 1, dontFrag: true})
 }
 
 function eth(src: number, dst: number, etherType: number, vid?: number, pcp = 0): EthernetRepr {

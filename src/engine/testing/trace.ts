@@ -9,6 +9,8 @@ import {decodeFrame, encodeFrame} from '../wire/frame.js'
 import type {FrameLayer} from '../wire/frame.js'
 import {parseIpv4Address} from '../wire/ipv4-address.js'
 import type {Ipv4Address} from '../wire/ipv4-address.js'
+import {ICMP_DST_UNREACHABLE, ICMP_TIME_EXCEEDED, emitIcmpError, icmpErrorLen} from '../wire/icmpv4.js'
+import {Ipv4Packet, ipv4Repr} from '../wire/ipv4.js'
 import type {Ipv4Repr} from '../wire/ipv4.js'
 import type {Mac} from '../wire/mac.js'
 import {TCP_ACK_FLAG, TCP_RST, TCP_SYN} from '../wire/tcp.js'
@@ -28,7 +30,7 @@ export function ip(s: string): Ipv4Address {
 const BROADCAST = mac('FF-FF-FF-FF-FF-FF')
 
 function ipv4(src: string, dst: string, protocol: number, ttl: number, ident = 0x1234): Ipv4Repr {
-  return {src: ip(src), dst: ip(dst), protocol, ttl, dscp: 0, ecn: 0, ident, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+  return ipv4Repr({src: ip(src), dst: ip(dst), protocol, ttl, ident})
 }
 
 function eth(src: string, dst: string, etherType: number): FrameLayer {
@@ -51,13 +53,12 @@ export const frames = {
   },
   /** An ICMP error quoting `about` (its IP header and first 8 payload bytes). */
   icmpError(kind: 'dst-unreachable' | 'time-exceeded', code: number, ethSrc: string, ethDst: string, src: string, dst: string, ttl: number, about: Uint8Array): Uint8Array {
-    const d = decodeFrame(about)
-    const l3 = d.layers.find((l) => l.layer === 'ipv4')
-    if (l3?.layer !== 'ipv4') throw new Error('icmpError: the quoted frame has no IPv4 layer')
-    const start = l3.offset + 20
-    const quoted = {header: l3.repr, data: about.slice(start, start + 8)}
-    const repr = kind === 'dst-unreachable' ? {kind, code, nextHopMtu: 0, quoted} : {kind, code, quoted}
-    return encodeFrame([eth(ethSrc, ethDst, 0x0800), {layer: 'ipv4', repr: ipv4(src, dst, 1, ttl)}, {layer: 'icmpv4', repr}])
+    const l3 = decodeFrame(about).layers.find((l) => l.layer === 'ipv4')
+    if (l3 === undefined) throw new Error('icmpError: the quoted frame has no IPv4 layer')
+    const q = new Ipv4Packet(about, l3.offset, about.length - l3.offset)
+    const icmp = new Uint8Array(icmpErrorLen(q, 8))
+    emitIcmpError(kind === 'dst-unreachable' ? ICMP_DST_UNREACHABLE : ICMP_TIME_EXCEEDED, code, q, 8, icmp, 0)
+    return encodeFrame([eth(ethSrc, ethDst, 0x0800), {layer: 'ipv4', repr: ipv4(src, dst, 1, ttl)}, {layer: 'raw', bytes: icmp}])
   },
   dhcp(messageType: number, ethSrc: string, ethDst: string, src: string, dst: string, client: string, xid: number, yiaddr: string, extra: readonly DhcpOption[] = []): Uint8Array {
     const op = messageType === 2 || messageType === 5 || messageType === 6 ? 2 : 1

@@ -40,7 +40,7 @@ import {buildNetwork} from '../network.js'
 import type {Network} from '../network.js'
 import type {Place, Recorder, Step, StepAction} from '../observe.js'
 import type {RuntimeState} from '../runtime.js'
-import {ARP_OP_REPLY, ARP_OP_REQUEST, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, cidrContains, decodeFrame, encodeFrame, formatIpv4, formatMacTrace} from '../wire/index.js'
+import {ARP_OP_REPLY, ARP_OP_REQUEST, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, cidrContains, decodeFrame, encodeFrame, formatIpv4, formatMacTrace, ipv4Repr} from '../wire/index.js'
 import type {DecodedFrame, FrameLayer, Ipv4Address, Mac} from '../wire/index.js'
 import {TCP_SYN} from '../wire/tcp.js'
 import {EngineInputError} from '../errors.js'
@@ -560,7 +560,7 @@ function rawFlow(frame: Uint8Array, from: Place): TraceFlowSpec {
 }
 
 function devicePacket(p: TracePacket, src: Ipv4Address, dst: Ipv4Address, srcPort: number | null, dstPort: number | null): FrameLayer[] {
-  const ip = (protocol: number): FrameLayer => ({layer: 'ipv4', repr: {src, dst, protocol, ttl: p.ttl ?? 64, dscp: 0, ecn: 0, ident: 0x4856, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}})
+  const ip = (protocol: number): FrameLayer => ({layer: 'ipv4', repr: ipv4Repr({src, dst, protocol, ttl: p.ttl ?? 64, ident: 0x4856})})
   switch (p.protocol) {
     case 'tcp':
       return [ip(6), {layer: 'tcp', repr: {srcPort: srcPort ?? 50_000, dstPort: dstPort ?? 80, seqNo: 0x4856_0000, ackNo: 0, flags: TCP_SYN, window: 64_240, urgent: 0, options: [], payload: new Uint8Array(0)}}]

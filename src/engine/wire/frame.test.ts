@@ -4,6 +4,7 @@ import {chaddrFromMac} from './dhcp.js'
 import type {DhcpRepr} from './dhcp.js'
 import {decodeFrame, describeFrame, encodeFrame, frameToJson, summarizeFrame} from './frame.js'
 import type {FrameLayer} from './frame.js'
+import {ipv4Repr} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import {TCP_ACK_FLAG, TCP_SYN} from './tcp.js'
 import fc from 'fast-check'
@@ -13,7 +14,7 @@ const VM = 0x00155d000001
 const BCAST = 0xffff_ffff_ffff
 const GW = 0x00155d0000fe
 const ip = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0
-const IP: Ipv4Repr = {src: ip(192, 168, 0, 10), dst: ip(8, 8, 8, 8), protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+const IP: Ipv4Repr = ipv4Repr({src: ip(192, 168, 0, 10), dst: ip(8, 8, 8, 8), protocol: 17, ttl: 64, ident: 1, dontFrag: true})
 
 function roundTrip(layers: FrameLayer[]): {bytes: Uint8Array; summary: string} {
   const bytes = encodeFrame(layers)

@@ -2,8 +2,9 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {checksumAdjust, checksumAdjust32} from './checksum.js'
-import {Icmpv4Packet, emitIcmpv4, icmpCodeName, icmpv4BufferLen, parseIcmpv4} from './icmpv4.js'
+import {ICMP_DST_UNREACHABLE, ICMP_TIME_EXCEEDED, Icmpv4Packet, emitIcmpError, emitIcmpv4, icmpCodeName, icmpErrorLen, icmpv4BufferLen, parseIcmpv4} from './icmpv4.js'
 import type {Icmpv4Repr} from './icmpv4.js'
+import {Ipv4Packet, ipv4Repr} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import {UdpPacket} from './udp.js'
 import type {Codec} from './test-support.js'
@@ -16,7 +17,7 @@ const ECHO_REPR: Icmpv4Repr = {kind: 'echo-request', ident: 4242, seqNo: 1, data
 
 // A port-unreachable quoting udp_bad_checksum's header and first 8 bytes (hand-built; ICMP checksum
 // 0x2a66 computed independently by hand per RFC 1071).
-const QUOTED_HDR: Ipv4Repr = {src: 0xc0a8640b, dst: 0x0a000001, protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 8, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 24}
+const QUOTED_HDR: Ipv4Repr = ipv4Repr({src: 0xc0a8640b, dst: 0x0a000001, protocol: 17, ttl: 64, ident: 8, payloadLen: 24})
 const UNREACH_REPR: Icmpv4Repr = {kind: 'dst-unreachable', code: 3, nextHopMtu: 0, quoted: {header: QUOTED_HDR, data: hex('138800070018beef')}}
 const UNREACH = hex('03032a66' + '00000000' + '4500002c0008000040114c05c0a8640b0a000001' + '138800070018beef')
 
@@ -64,6 +65,54 @@ describe('icmpv4', () => {
     assert.deepEqual(buf, golden)
     assert.equal(buf[8 + 10], 0x4c, 'quoted header checksum is the original 0x4c05')
     assert.equal(buf[8 + 11], 0x05)
+  })
+
+  test('emitIcmpError quotes the invoking header as received + 8 bytes of its data', () => {
+    const header = hex('4500002c0008000040114c05c0a8640b0a000001')
+    const invoking = new Uint8Array(44).fill(0x77)
+    invoking.set(header)
+    invoking.set(hex('138800070018beef'), 20)
+    const q = new Ipv4Packet(invoking, 0, invoking.length)
+    assert.equal(icmpErrorLen(q, 8), UNREACH.length)
+    const buf = new Uint8Array(UNREACH.length).fill(0xee)
+    emitIcmpError(ICMP_DST_UNREACHABLE, 3, q, 8, buf, 0)
+    assert.deepEqual(buf, UNREACH)
+
+    // Byte for byte, not re-encoded: a reserved flag bit and a wrong header checksum are kept.
+    const odd = invoking.slice()
+    odd[6] = 0x80
+    odd.set(hex('dead'), 10)
+    const err = new Uint8Array(icmpErrorLen(new Ipv4Packet(odd, 0, odd.length), 8))
+    emitIcmpError(ICMP_DST_UNREACHABLE, 3, new Ipv4Packet(odd, 0, odd.length), 8, err, 0)
+    assert.deepEqual(err.subarray(8, 28), odd.subarray(0, 20))
+    assert.ok(new Icmpv4Packet(err, 0, err.length).verifyChecksum())
+  })
+
+  test('emitIcmpError pads a short quote to 8 bytes and quotes more when asked (RFC 1812 4.3.2.3)', () => {
+    const short = hex('45000018000100004011' + '0000' + '0a000001 0a000002' + 'a1a2a3a4')
+    const sq = new Ipv4Packet(short, 0, short.length)
+    const buf = new Uint8Array(icmpErrorLen(sq, 4)).fill(0xee)
+    assert.equal(buf.length, 8 + 20 + 8)
+    emitIcmpError(ICMP_DST_UNREACHABLE, 2, sq, 4, buf, 0)
+    assert.deepEqual(buf.subarray(0, 2), hex('0302'))
+    assert.deepEqual(buf.subarray(4, 8), hex('00000000'))
+    assert.deepEqual(buf.subarray(28), hex('a1a2a3a4 00000000'))
+    assert.ok(new Icmpv4Packet(buf, 0, buf.length).verifyChecksum())
+
+    // Time exceeded quoting all 24 data bytes, written at a non-zero offset.
+    const whole = new Uint8Array(44)
+    whole.set(hex('4500002c0008000040114c05c0a8640b0a000001'))
+    for (let i = 20; i < 44; i++) whole[i] = i
+    const wq = new Ipv4Packet(whole, 0, whole.length)
+    const out = new Uint8Array(3 + icmpErrorLen(wq, 24) + 2).fill(0xee)
+    emitIcmpError(ICMP_TIME_EXCEEDED, 0, wq, 24, out, 3)
+    const msg = out.subarray(3, 3 + 8 + 44)
+    assert.deepEqual(msg.subarray(0, 2), hex('0b00'))
+    assert.deepEqual(msg.subarray(8), whole)
+    assert.deepEqual(out.subarray(0, 3), hex('eeeeee'))
+    assert.deepEqual(out.subarray(55), hex('eeee'))
+    const r = ok(parseIcmpv4(ok(Icmpv4Packet.checked(msg))))
+    assert.equal(r.kind, 'time-exceeded')
   })
 
   test('frag-needed carries the next-hop MTU (RFC 1191); time exceeded codes', () => {

@@ -220,6 +220,37 @@ export function emitIcmpv4(r: Icmpv4Repr, p: Icmpv4Packet): void {
   p.fillChecksum()
 }
 
+/**
+ * Bytes of the ICMP error emitIcmpError writes about `invoking` when it quotes `dataLen` bytes
+ * of its data.
+ */
+export function icmpErrorLen(invoking: Ipv4Packet, dataLen: number): number {
+  return ICMP_HEADER_LEN + invoking.headerLen + Math.max(ICMP_QUOTED_DATA_MIN, dataLen)
+}
+
+/**
+ * A destination unreachable (type 3) or time exceeded (type 11) message about the IPv4 packet
+ * `invoking`, at buf[off, off + icmpErrorLen(invoking, dataLen)), checksum filled. It quotes the
+ * invoking header byte for byte as received, its checksum included (RFC 792; RFC 1812 4.3.2.3),
+ * then the first `dataLen` bytes of its data, zero-padded to the 8 RFC 792 asks for. The unused
+ * word (the next-hop MTU of RFC 1191) is zero. Which packets may get an error and how much to
+ * quote is the sender's policy, not this function's.
+ */
+export function emitIcmpError(type: number, code: number, invoking: Ipv4Packet, dataLen: number, buf: Uint8Array, off: number): void {
+  const hl = invoking.headerLen
+  const len = icmpErrorLen(invoking, dataLen)
+  buf[off + ICMP_TYPE] = type
+  buf[off + ICMP_CODE] = code
+  put16(buf, off + ICMP_CHECKSUM, 0)
+  put32(buf, off + ICMP_REST, 0)
+  buf.set(invoking.buf.subarray(invoking.off, invoking.off + hl), off + ICMP_HEADER_LEN)
+  const quoted = invoking.buf.subarray(invoking.payloadOffset, invoking.payloadOffset + dataLen)
+  const dataOff = off + ICMP_HEADER_LEN + hl
+  buf.set(quoted, dataOff)
+  buf.fill(0, dataOff + quoted.length, off + len)
+  new Icmpv4Packet(buf, off, len).fillChecksum()
+}
+
 /** `net-unreachable`, `frag-needed` ...; unknown codes as `code 8`. */
 export function icmpCodeName(r: Icmpv4Repr): string {
   if (r.kind === 'dst-unreachable') return (DST_UNREACHABLE_CODES as Record<number, string>)[r.code] ?? `code ${r.code}`

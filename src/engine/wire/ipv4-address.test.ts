@@ -1,7 +1,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {broadcastAddress, cidrContains, cidrOverlaps, formatCidr, formatIpv4, isDocumentation, isLimitedBroadcast, isLinkLocal, isLoopback, isMulticastIpv4, isPrivate, maskPrefix, networkAddress, parseCidr, parseIpv4Address, prefixMask} from './ipv4-address.js'
+import {broadcastAddress, cidrContains, cidrOverlaps, formatCidr, formatIpv4, isBenchmarking, isDocumentation, isLimitedBroadcast, isLinkLocal, isLoopback, isMulticastIpv4, isPrivate, isReserved, isSharedAddressSpace, isThisNetwork, maskPrefix, networkAddress, parseCidr, parseIpv4Address, prefixMask} from './ipv4-address.js'
 import {arbU32, assertWireError, ok} from './test-support.js'
 
 const ip = (s: string): number => ok(parseIpv4Address(s))
@@ -50,6 +50,10 @@ describe('ipv4-address', () => {
     assert.deepEqual(['224.0.0.1', '239.255.255.250', '240.0.0.1'].map((s) => isMulticastIpv4(ip(s))), [true, true, false])
     assert.deepEqual(['127.0.0.1', '128.0.0.1'].map((s) => isLoopback(ip(s))), [true, false])
     assert.equal(isLimitedBroadcast(0xffffffff), true)
+    assert.deepEqual(['100.64.0.0', '100.127.255.255', '100.63.255.255', '100.128.0.0'].map((s) => isSharedAddressSpace(ip(s))), [true, true, false, false])
+    assert.deepEqual(['198.18.0.1', '198.19.255.255', '198.17.255.255', '198.20.0.0'].map((s) => isBenchmarking(ip(s))), [true, true, false, false])
+    assert.deepEqual(['0.0.0.0', '0.255.255.255', '1.0.0.0'].map((s) => isThisNetwork(ip(s))), [true, true, false])
+    assert.deepEqual(['240.0.0.0', '255.255.255.255', '239.255.255.255'].map((s) => isReserved(ip(s))), [true, true, false])
   })
 
   test('property: format/parse round-trip', () => {

@@ -1,6 +1,8 @@
 // IPv4 addresses and prefixes as uint32 numbers: RFC 791 section 3.2 (addressing), RFC 4632
-// (CIDR notation), RFC 1918 (private), RFC 3927 (link-local 169.254/16), RFC 5737
-// (documentation), RFC 5771 (multicast 224/4), RFC 1122 3.2.1.3 (loopback 127/8).
+// (CIDR notation), and the special-purpose blocks (RFC 6890): RFC 1918 (private), RFC 3927
+// (link-local 169.254/16), RFC 5737 (documentation), RFC 5771 (multicast 224/4), RFC 1122
+// 3.2.1.3 (loopback 127/8, "this network" 0/8), RFC 6598 (shared address space 100.64/10),
+// RFC 2544 (benchmarking 198.18/15), RFC 1112 4 (reserved 240/4).
 // Text input is user input: every parser returns a WireError('bad-syntax'), never throws.
 
 import {WireError} from './error.js'
@@ -95,8 +97,9 @@ export function isDocumentation(a: Ipv4Address): boolean {
   return inBlock(a, 0xc000_0200, 24) || inBlock(a, 0xc633_6400, 24) || inBlock(a, 0xcb00_7100, 24)
 }
 
+/** 224/4 (the top four bits 1110): a test the stack's input path makes, so a shift. */
 export function isMulticastIpv4(a: Ipv4Address): boolean {
-  return inBlock(a, 0xe000_0000, 4)
+  return a >>> 28 === 0xe
 }
 
 export function isLoopback(a: Ipv4Address): boolean {
@@ -105,6 +108,26 @@ export function isLoopback(a: Ipv4Address): boolean {
 
 export function isLimitedBroadcast(a: Ipv4Address): boolean {
   return a === 0xffff_ffff
+}
+
+/** RFC 6598: 100.64/10, carrier-grade NAT's shared address space. */
+export function isSharedAddressSpace(a: Ipv4Address): boolean {
+  return inBlock(a, 0x6440_0000, 10)
+}
+
+/** RFC 2544: 198.18/15, for benchmarking interconnect devices. */
+export function isBenchmarking(a: Ipv4Address): boolean {
+  return inBlock(a, 0xc612_0000, 15)
+}
+
+/** RFC 1122 3.2.1.3: 0/8, "this network" (a source only, never a destination). */
+export function isThisNetwork(a: Ipv4Address): boolean {
+  return inBlock(a, 0, 8)
+}
+
+/** RFC 1112 4: 240/4, reserved (former class E); it holds the limited broadcast address too. */
+export function isReserved(a: Ipv4Address): boolean {
+  return inBlock(a, 0xf000_0000, 4)
 }
 
 function syntax(s: string, why: string): WireError {

@@ -2,14 +2,14 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {checksumAdjust, checksumAdjust32, internetChecksum} from './checksum.js'
-import {IP_CHECKSUM, Ipv4Packet, emitIpv4, formatIpProtocol, ipv4BufferLen, parseIpv4} from './ipv4.js'
+import {IP_CHECKSUM, Ipv4Packet, decrementTtl, emitIpv4, formatIpProtocol, ipv4BufferLen, ipv4Repr, parseIpv4} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 import type {Codec} from './test-support.js'
 import {arbIpv4, arbU16, arbU32, assertWireError, checkRoundTrip, hex, ok} from './test-support.js'
 
 // icmp_echo_request's IPv4 header from the shared testdata: DF, ident 1234, TTL 64, checksum 0x0723.
 const HEADER = hex('4500005404d2400040010723c0a8640b0a000001')
-const REPR: Ipv4Repr = {src: 0xc0a8640b, dst: 0x0a000001, protocol: 1, ttl: 64, dscp: 0, ecn: 0, ident: 1234, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 64}
+const REPR: Ipv4Repr = ipv4Repr({src: 0xc0a8640b, dst: 0x0a000001, protocol: 1, ttl: 64, ident: 1234, dontFrag: true, payloadLen: 64})
 
 function packet(header: Uint8Array, payloadLen: number): Uint8Array {
   const b = new Uint8Array(header.length + payloadLen)
@@ -65,6 +65,28 @@ describe('ipv4', () => {
     const buf = new Uint8Array(ipv4BufferLen(REPR))
     emitIpv4(REPR, new Ipv4Packet(buf, 0, buf.length))
     assert.deepEqual(buf.subarray(0, 20), HEADER)
+  })
+
+  test('ipv4Repr: an originated header (TOS 0, no DF unless asked, no options, not a fragment)', () => {
+    const r = ipv4Repr({src: 0xc0a8640b, dst: 0x0a000001, protocol: 17, ttl: 128, ident: 0x0102, payloadLen: 8})
+    const buf = new Uint8Array(ipv4BufferLen(r))
+    emitIpv4(r, new Ipv4Packet(buf, 0, buf.length))
+    assert.deepEqual(buf.subarray(0, 20), hex('4500001c 0102 0000 80 11 0b1b c0a8640b 0a000001'))
+    assert.equal(ipv4Repr({src: 1, dst: 2, protocol: 6, ttl: 64, ident: 0}).payloadLen, 0)
+    const df = ipv4Repr({src: 1, dst: 2, protocol: 6, ttl: 64, ident: 0, dontFrag: true, payloadLen: 0})
+    const dfBuf = new Uint8Array(20)
+    emitIpv4(df, new Ipv4Packet(dfBuf, 0, 20))
+    assert.deepEqual(dfBuf.subarray(6, 8), hex('4000'))
+  })
+
+  test('decrementTtl: TTL - 1 and the checksum patched as a full recompute would give (RFC 1624)', () => {
+    const buf = new Uint8Array(3 + 20)
+    buf.set(HEADER, 3)
+    assert.equal(decrementTtl(buf, 3), 63)
+    assert.deepEqual(buf.subarray(3), hex('4500005404d240003f010823c0a8640b0a000001'))
+    assert.ok(new Ipv4Packet(buf, 3, 20).verifyChecksum())
+    assert.equal(decrementTtl(buf, 3), 62)
+    assert.ok(new Ipv4Packet(buf, 3, 20).verifyChecksum())
   })
 
   test('bad checksum: a WireError, yet the view still shows every field', () => {

@@ -3,7 +3,7 @@
 // RFC 1624 (incremental update, in checksum.ts).
 
 import {get16, put16, put32} from './bytes.js'
-import {internetChecksum} from './checksum.js'
+import {checksumAdjust, internetChecksum} from './checksum.js'
 import {WireError, assertEmitLen} from './error.js'
 import type {Ipv4Address} from './ipv4-address.js'
 
@@ -213,6 +213,26 @@ export interface Ipv4Repr {
   readonly payloadLen: number
 }
 
+/** The fields an originated packet chooses; ipv4Repr gives the rest their everyday values. */
+export interface Ipv4Fields {
+  readonly src: Ipv4Address
+  readonly dst: Ipv4Address
+  readonly protocol: number
+  readonly ttl: number
+  readonly ident: number
+  /** Default false. */
+  readonly dontFrag?: boolean
+  /** Default 0 (encodeFrame recomputes it from the layers that follow). */
+  readonly payloadLen?: number
+}
+
+const NO_OPTIONS = new Uint8Array(0)
+
+/** A header as a host originates one: best-effort TOS (DSCP 0, not ECN-capable), unfragmented, no options. */
+export function ipv4Repr(f: Ipv4Fields): Ipv4Repr {
+  return {src: f.src, dst: f.dst, protocol: f.protocol, ttl: f.ttl, dscp: 0, ecn: 0, ident: f.ident, dontFrag: f.dontFrag ?? false, moreFrags: false, fragOffset: 0, options: NO_OPTIONS, payloadLen: f.payloadLen ?? 0}
+}
+
 export interface Ipv4ParseOptions {
   /** Default true. false skips the header checksum (the fast path, or tooling that reports it). */
   verifyChecksum?: boolean
@@ -241,6 +261,18 @@ export function parseIpv4(p: Ipv4Packet, opts?: Ipv4ParseOptions): Ipv4Repr | Wi
 
 export function ipv4HeaderLen(r: Ipv4Repr): number {
   return IP_MIN_HEADER_LEN + r.options.length
+}
+
+/**
+ * A router's TTL - 1 on the header at buf[ipOff], its checksum patched incrementally (RFC 1812
+ * 5.3.1; RFC 1624). The caller has decided TTL > 1 (else time exceeded). Returns the new TTL.
+ */
+export function decrementTtl(buf: Uint8Array, ipOff: number): number {
+  const word = get16(buf, ipOff + IP_TTL)
+  const ttl = buf[ipOff + IP_TTL] - 1
+  buf[ipOff + IP_TTL] = ttl
+  put16(buf, ipOff + IP_CHECKSUM, checksumAdjust(get16(buf, ipOff + IP_CHECKSUM), word, get16(buf, ipOff + IP_TTL)))
+  return ttl
 }
 
 /** Header plus payload. */

@@ -1,7 +1,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {TCP_ACK_FLAG, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, TcpPacket, emitTcp, formatTcpFlags, parseTcp, parseTcpOptions, tcpBufferLen, tcpFlagNames} from './tcp.js'
+import {TCP_ACK_FLAG, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, TcpPacket, emitTcp, formatTcpFlags, parseTcp, parseTcpOptions, tcpBufferLen, tcpFlagNames, tcpReset, tcpSegLen} from './tcp.js'
 import type {TcpRepr} from './tcp.js'
 import type {Codec} from './test-support.js'
 import {arbTcp, arbU32, assertWireError, checkRoundTrip, hex, ok} from './test-support.js'
@@ -96,6 +96,32 @@ describe('tcp', () => {
   test('round trip: golden repr, and with payload', () => {
     assert.deepEqual(checkRoundTrip(codec(SRC, DST), REPR), GOLDEN)
     checkRoundTrip(codec(SRC, DST), {...REPR, flags: TCP_PSH | TCP_ACK_FLAG, ackNo: 77, payload: hex('474554202f20485454502f312e310d0a')})
+  })
+
+  /** The reset answering `segment` (SRC -> DST), as sent back (DST -> SRC). */
+  function resetBytes(segment: TcpPacket): Uint8Array {
+    const rst = tcpReset(segment)
+    const buf = new Uint8Array(tcpBufferLen(rst))
+    emitTcp(rst, new TcpPacket(buf, 0, buf.length), DST, SRC)
+    return buf
+  }
+
+  test('tcpReset answers a SYN with RST-ACK <SEQ=0><ACK=SEG.SEQ+SEG.LEN> (RFC 9293 3.10.7.1)', () => {
+    const syn = ok(TcpPacket.checked(GOLDEN))
+    assert.equal(tcpSegLen(syn), 1)
+    // 80 -> 40000, seq 0, ack 1001, data offset 5, RST+ACK, window 0, checksum computed by hand.
+    assert.deepEqual(resetBytes(syn), hex('0050 9c40 00000000 000003e9 5014 0000 e0a2 0000'))
+  })
+
+  test('tcpReset answers an ACK segment with a bare RST <SEQ=SEG.ACK>, and counts data and FIN in SEG.LEN', () => {
+    const seg = ok(TcpPacket.checked(hex('9c40 0050 00000bb8 01020304 5018 faf0 0000 0000 68656c6c6f')))
+    assert.equal(tcpSegLen(seg), 5)
+    assert.deepEqual(resetBytes(seg), hex('0050 9c40 01020304 00000000 5004 0000 e095 0000'))
+
+    // No ACK, 3 bytes and a FIN at the top of sequence space: the acknowledgment wraps.
+    const fin = ok(TcpPacket.checked(hex('9c40 0050 fffffffe 00000000 5001 faf0 0000 0000 616263')))
+    assert.equal(tcpSegLen(fin), 4)
+    assert.deepEqual(tcpReset(fin), {srcPort: 80, dstPort: 40000, seqNo: 0, ackNo: 2, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: new Uint8Array(0)})
   })
 
   test('property: random valid reprs round-trip', () => {

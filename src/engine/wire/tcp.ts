@@ -314,6 +314,25 @@ export function emitTcp(r: TcpRepr, p: TcpPacket, src: Ipv4Address, dst: Ipv4Add
 }
 
 /** tcpdump's flag letters: `S`, `S.`, `P.`, `F.`, `R`, with E/W for ECE/CWR. */
+/** SEG.LEN of RFC 9293 3.3.1: the octets of data, plus one for a SYN and one for a FIN. */
+export function tcpSegLen(seg: TcpPacket): number {
+  const flags = seg.flags
+  return seg.len - seg.headerLen + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)
+}
+
+const NO_PAYLOAD = new Uint8Array(0)
+
+/**
+ * The reset that answers `seg`, a segment (not itself a reset) for no connection, RFC 9293
+ * 3.10.7.1: with ACK set, <SEQ=SEG.ACK><CTL=RST>; without, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ * Ports swapped, window 0, no options, no data.
+ */
+export function tcpReset(seg: TcpPacket): TcpRepr {
+  return seg.flags & TCP_ACK_FLAG
+    ? {srcPort: seg.dstPort, dstPort: seg.srcPort, seqNo: seg.ackNo, ackNo: 0, flags: TCP_RST, window: 0, urgent: 0, options: [], payload: NO_PAYLOAD}
+    : {srcPort: seg.dstPort, dstPort: seg.srcPort, seqNo: 0, ackNo: (seg.seqNo + tcpSegLen(seg)) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: NO_PAYLOAD}
+}
+
 export function formatTcpFlags(f: number): string {
   let s = ''
   if (f & TCP_SYN) s += 'S'
