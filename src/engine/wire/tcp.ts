@@ -313,7 +313,6 @@ export function emitTcp(r: TcpRepr, p: TcpPacket, src: Ipv4Address, dst: Ipv4Add
   p.fillChecksum(src, dst)
 }
 
-/** tcpdump's flag letters: `S`, `S.`, `P.`, `F.`, `R`, with E/W for ECE/CWR. */
 /** SEG.LEN of RFC 9293 3.3.1: the octets of data, plus one for a SYN and one for a FIN. */
 export function tcpSegLen(seg: TcpPacket): number {
   const flags = seg.flags
@@ -333,6 +332,7 @@ export function tcpReset(seg: TcpPacket): TcpRepr {
     : {srcPort: seg.dstPort, dstPort: seg.srcPort, seqNo: 0, ackNo: (seg.seqNo + tcpSegLen(seg)) >>> 0, flags: TCP_RST | TCP_ACK_FLAG, window: 0, urgent: 0, options: [], payload: NO_PAYLOAD}
 }
 
+/** tcpdump's flag letters: `S`, `S.`, `P.`, `F.`, `R`, with E/W for ECE/CWR. */
 export function formatTcpFlags(f: number): string {
   let s = ''
   if (f & TCP_SYN) s += 'S'
