@@ -51,6 +51,7 @@ import {
   ICMP_ECHO_REQUEST,
   ICMP_HEADER_LEN,
   ICMP_TIME_EXCEEDED,
+  icmpErrorAllowed,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -1097,16 +1098,12 @@ export class IpStack {
   }
 
   /**
-   * An ICMP error about `invoking` (an IPv4 packet) from `from`, RFC 1122 3.2.2: never about an
-   * ICMP error, a broadcast/multicast or a non-first fragment.
+   * An ICMP error about `invoking` (an IPv4 packet) from `from`, when one may be sent
+   * (icmpErrorAllowed; a broadcast destination its callers rule out).
    */
   private icmpError(iface: StackInterface, invoking: Uint8Array, type: number, code: number, from: Ipv4Address): void {
     const q = new Ipv4Packet(invoking, 0, invoking.length)
-    if (q.fragOffset !== 0 || q.src === 0 || q.src === 0xffff_ffff || isMulticastIpv4(q.src)) return
-    if (q.protocol === IPPROTO_ICMP && q.payloadLen >= 1) {
-      const t = invoking[q.headerLen]
-      if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY && t !== 13 && t !== 14) return
-    }
+    if (!icmpErrorAllowed(q)) return
     // Windows quotes the 8 bytes RFC 792 asks for; Linux as much as fits in 576 bytes (RFC 1812 4.3.2.3).
     const quoteLen = this.options.os === 'windows' ? Math.min(q.payloadLen, 8) : Math.min(q.payloadLen, ICMP_QUOTE_MAX - q.headerLen)
     const packet = this.packet(q.src, IPPROTO_ICMP, icmpErrorLen(q, quoteLen), undefined, undefined, (buf, off) => emitIcmpError(type, code, q, quoteLen, buf, off), from)

@@ -29,6 +29,7 @@ import {
   UdpPacket,
   WireError,
   emitIcmpError,
+  icmpErrorAllowed,
   encodeFrame,
   icmpErrorLen,
   ipv4Repr,
@@ -68,11 +69,12 @@ export function ipFrame(ethSrc: Mac, ethDst: Mac, ip: Ipv4Repr, upper: FrameLaye
 
 /**
  * An ICMP error (destination unreachable or time exceeded) about the packet at `ip`, quoting its
- * header and first 8 bytes of data as received (RFC 792; RFC 1812 4.3.2.3). null when the packet
- * has fewer than 8 bytes of data to quote.
+ * header and first 8 bytes of data as received (RFC 792; RFC 1812 4.3.2.3). null when no error may
+ * be sent about it (icmpErrorAllowed: an ICMP error, a fragment, a source that is no single host)
+ * or it has fewer than 8 bytes of data to quote.
  */
 export function icmpError(ethSrc: Mac, ethDst: Mac, from: Ipv4Address, ip: Ipv4Packet, kind: 'dst-unreachable' | 'time-exceeded', code: number, ttl: number, ident: number): Uint8Array | null {
-  if (ip.payloadLen < ICMP_QUOTED_DATA_MIN) return null
+  if (!icmpErrorAllowed(ip) || ip.payloadLen < ICMP_QUOTED_DATA_MIN) return null
   const icmp = new Uint8Array(icmpErrorLen(ip, ICMP_QUOTED_DATA_MIN))
   emitIcmpError(kind === 'dst-unreachable' ? ICMP_DST_UNREACHABLE : ICMP_TIME_EXCEEDED, code, ip, ICMP_QUOTED_DATA_MIN, icmp, 0)
   return ipFrame(ethSrc, ethDst, ipv4Repr({src: from, dst: ip.src, protocol: IPPROTO_ICMP, ttl, ident}), {layer: 'raw', bytes: icmp})

@@ -251,8 +251,9 @@ export class Lan {
       return this.drop('no-answer', frame, `the gateway would hand ${formatIpv4(dst)} back to the LAN, but no host there has that address: nothing answers`, this.ref('network'))
     }
     if (ip.ttl <= 1) {
-      this.drop('ttl-exceeded', frame, `the packet reaches the gateway with TTL ${ip.ttl}: forwarding would take it to 0, so the gateway discards it and answers ICMP time exceeded`, gwRef)
       const err = icmpError(this.gatewayMac, from, this.gateway, ip, 'time-exceeded', 0, LAN_TTL, this.nextIdent())
+      const answer = err !== null ? 'answers ICMP time exceeded' : 'sends no ICMP error about it (never about an ICMP error, a fragment or a packet from no single host: RFC 1812 4.3.2.7)'
+      this.drop('ttl-exceeded', frame, `the packet reaches the gateway with TTL ${ip.ttl}: forwarding would take it to 0, so the gateway discards it and ${answer}`, gwRef)
       if (err !== null) {
         if (this.rec !== null) this.step('answered', 'time-exceeded', `the gateway ${formatIpv4(this.gateway)} sends ICMP time exceeded to ${formatIpv4(ip.src)}`, gwRef, err)
         this.send(err, LATENCY.stackMs)

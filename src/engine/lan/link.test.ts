@@ -4,7 +4,7 @@ import {Scheduler} from '../clock.js'
 import type {PhysicalAdapterConfig} from '../config.js'
 import {StepLog} from '../observe.js'
 import {Collector, adapterConfig, arp, arpRequest, dhcpDiscover, dnsQuery, dnsReply, echoRequest, eth, expectFrame, icmp, ip, ipv4, tcp, tcpSyn, udp, udpDatagram, udpPayload} from '../testing/lan.js'
-import {ARP_OP_REPLY, IPPROTO_TCP, MAC_BROADCAST, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, ipv4Repr, isUnicast, pushVlan} from '../wire/index.js'
+import {ARP_OP_REPLY, ICMP_DST_UNREACHABLE, IPPROTO_ICMP, IPPROTO_TCP, Ipv4Packet, MAC_BROADCAST, emitIcmpError, icmpErrorLen, TCP_ACK_FLAG, TCP_RST, TCP_SYN, formatMacTrace, isLocallyAdministered, ipv4Repr, isUnicast, pushVlan} from '../wire/index.js'
 import {ipFrame} from './answer.js'
 import {resolveA} from './internet.js'
 import {PhysicalLink} from './link.js'
@@ -199,6 +199,22 @@ describe('the LAN beyond a physical adapter', () => {
     assert.equal(l.repr.quoted.header.dst, ip('8.8.8.8'))
     assert.equal(link.drops.get('ttl-exceeded'), 1)
     assert.equal(log.steps.find((s) => s.action === 'dropped')?.reason, 'ttl-exceeded')
+  })
+
+  it('TTL 1 through the gateway on an ICMP error gets no ICMP error back (RFC 1812 4.3.2.7)', () => {
+    const {scheduler, link, host, gwMac, log} = setup()
+    // An echo request as the invoking packet, and a port unreachable about it that expires at the gateway.
+    const invoking = echoRequest({srcMac: HOST_MAC, dstMac: gwMac, src: ip('8.8.8.8'), dst: HOST_IP, ttl: 64}).subarray(14)
+    const q = new Ipv4Packet(invoking, 0, invoking.length)
+    const message = new Uint8Array(icmpErrorLen(q, 8))
+    emitIcmpError(ICMP_DST_UNREACHABLE, 3, q, 8, message, 0)
+    link.receive(ipFrame(HOST_MAC, gwMac, ipv4Repr({src: HOST_IP, dst: ip('8.8.8.8'), protocol: IPPROTO_ICMP, ttl: 1, ident: 7}), {layer: 'raw', bytes: message}))
+    scheduler.run()
+    assert.equal(host.frames.length, 0)
+    assert.equal(link.drops.get('ttl-exceeded'), 1)
+    const drop = log.steps.find((s) => s.action === 'dropped')
+    assert.match(drop?.text ?? '', /sends no ICMP error about it/)
+    assert.ok(!log.steps.some((s) => s.action === 'answered'))
   })
 
   it('malformed frames are dropped, never thrown', () => {

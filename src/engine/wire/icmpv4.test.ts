@@ -2,7 +2,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {checksumAdjust, checksumAdjust32} from './checksum.js'
-import {ICMP_DST_UNREACHABLE, ICMP_TIME_EXCEEDED, Icmpv4Packet, emitIcmpError, emitIcmpv4, icmpCodeName, icmpErrorLen, icmpv4BufferLen, parseIcmpv4} from './icmpv4.js'
+import {ICMP_DST_UNREACHABLE, ICMP_TIME_EXCEEDED, Icmpv4Packet, emitIcmpError, emitIcmpv4, icmpCodeName, icmpErrorAllowed, icmpErrorLen, icmpv4BufferLen, parseIcmpv4} from './icmpv4.js'
 import type {Icmpv4Repr} from './icmpv4.js'
 import {Ipv4Packet, ipv4Repr} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
@@ -86,6 +86,33 @@ describe('icmpv4', () => {
     emitIcmpError(ICMP_DST_UNREACHABLE, 3, new Ipv4Packet(odd, 0, odd.length), 8, err, 0)
     assert.deepEqual(err.subarray(8, 28), odd.subarray(0, 20))
     assert.ok(new Icmpv4Packet(err, 0, err.length).verifyChecksum())
+  })
+
+  test('icmpErrorAllowed: a query or any other protocol from a host, never an ICMP error, a later fragment or a source that is no single host', () => {
+    // UDP 192.168.100.11 → 10.0.0.1 (the quoted header above), then the same with one field changed.
+    const udp = hex('4500002c0008000040114c05c0a8640b0a000001' + '138800070018beef' + '00'.repeat(16))
+    const allowed = (bytes: Uint8Array) => icmpErrorAllowed(new Ipv4Packet(bytes, 0, bytes.length))
+    const edited = (at: number, value: string) => {
+      const b = udp.slice()
+      b.set(hex(value), at)
+      return b
+    }
+    assert.equal(allowed(udp), true)
+    assert.equal(allowed(edited(6, '0001')), false, 'fragment offset 8: not the first fragment')
+    assert.equal(allowed(edited(6, '2000')), true, 'more fragments, offset 0: the first fragment')
+    assert.equal(allowed(edited(12, '00000000')), false, 'from 0.0.0.0')
+    assert.equal(allowed(edited(12, 'ffffffff')), false, 'from the limited broadcast')
+    assert.equal(allowed(edited(12, 'e0000001')), false, 'from a multicast group')
+    const icmpOf = (type: number) => {
+      const b = edited(9, '01')
+      b[20] = type
+      return b
+    }
+    for (const type of [0, 8, 13, 14]) assert.equal(allowed(icmpOf(type)), true, `ICMP type ${type}, a query`)
+    for (const type of [3, 4, 5, 11, 12]) assert.equal(allowed(icmpOf(type)), false, `ICMP type ${type}, an error`)
+    const bare = edited(9, '01')
+    bare.set(hex('0014'), 2)
+    assert.equal(allowed(bare.subarray(0, 20)), true, 'an ICMP packet with no message to judge (total length 20)')
   })
 
   test('emitIcmpError pads a short quote to 8 bytes and quotes more when asked (RFC 1812 4.3.2.3)', () => {

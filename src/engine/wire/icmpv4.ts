@@ -6,7 +6,8 @@
 import {get16, get32, put16, put32} from './bytes.js'
 import {internetChecksum} from './checksum.js'
 import {WireError, assertEmitLen} from './error.js'
-import {Ipv4Packet, emitIpv4Header, ipv4HeaderLen, parseIpv4} from './ipv4.js'
+import {isMulticastIpv4} from './ipv4-address.js'
+import {IPPROTO_ICMP, Ipv4Packet, emitIpv4Header, ipv4HeaderLen, parseIpv4} from './ipv4.js'
 import type {Ipv4Repr} from './ipv4.js'
 
 export const ICMP_TYPE = 0
@@ -25,6 +26,8 @@ export const ICMP_ECHO_REPLY = 0
 export const ICMP_DST_UNREACHABLE = 3
 export const ICMP_ECHO_REQUEST = 8
 export const ICMP_TIME_EXCEEDED = 11
+export const ICMP_TIMESTAMP = 13
+export const ICMP_TIMESTAMP_REPLY = 14
 
 export const DST_UNREACHABLE_CODES = {
   0: 'net-unreachable',
@@ -218,6 +221,21 @@ export function emitIcmpv4(r: Icmpv4Repr, p: Icmpv4Packet): void {
       break
   }
   p.fillChecksum()
+}
+
+/**
+ * Whether an ICMP error may be sent about the IPv4 packet `invoking` (RFC 1122 3.2.2, RFC 1812
+ * 4.3.2.7): not about a non-first fragment, a packet whose source is no single host (0.0.0.0,
+ * the limited broadcast, a multicast group), or an ICMP message other than a query (echo,
+ * timestamp): never an error about an error. Whether the destination was a broadcast is the
+ * receiver's to know and check.
+ */
+export function icmpErrorAllowed(invoking: Ipv4Packet): boolean {
+  const src = invoking.src
+  if (invoking.fragOffset !== 0 || src === 0 || src === 0xffff_ffff || isMulticastIpv4(src)) return false
+  if (invoking.protocol !== IPPROTO_ICMP || invoking.payloadLen < 1) return true
+  const t = invoking.buf[invoking.payloadOffset]
+  return t === ICMP_ECHO_REQUEST || t === ICMP_ECHO_REPLY || t === ICMP_TIMESTAMP || t === ICMP_TIMESTAMP_REPLY
 }
 
 /**
