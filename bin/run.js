@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// hvnet's entry point: the one-file build when it is current (bin/bundle.js), else the compiled
+// modules of dist/src through oclif as usual.
+//
 // On import, @oclif/core checks that Node satisfies its own engines range (>=18), loading semver to
 // do it. hvnet's narrower range (package.json engines) is what npm checks at install, so the check
 // can never warn here; skipped unless the user asked for it.
@@ -10,7 +13,6 @@ import {loadBundle} from './bundle.js'
 const engineWarning = process.env.OCLIF_DISABLE_ENGINE_WARNING
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
-// The one-file build when it is current (see bundle.js); else the compiled modules of dist/src.
 const bundle = loadBundle(root)
 const {execute} = bundle === null ? await import('@oclif/core') : {execute: null}
 if (engineWarning === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING
