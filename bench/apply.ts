@@ -2,22 +2,14 @@
 // big lab of vms.ts (4 adapters each, VLANs, ACLs, static addresses, half running) exported as
 // YAML, applied by the real binary into an empty store, then applied again (the idempotent run
 // that plans `no changes`). Cold processes, as CI runs them.
-import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
 import {exportLab, formatLabFile} from '../src/model/labfile.js'
-import {median, repoRoot, scratchDir} from './cli.js'
+import {median, repoRoot, scratchDir, timeProcess} from './support.js'
 import {bigLab} from './vms.js'
 
 const RUNS = 3
-
-function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, args, {env, maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'inherit']})
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`)
-  return Number(process.hrtime.bigint() - start) / 1e6
-}
 
 export async function run(print: (line: string) => void): Promise<void> {
   const dir = scratchDir('hvnet-bench-apply-')
@@ -31,8 +23,8 @@ export async function run(print: (line: string) => void): Promise<void> {
   const again: number[] = []
   for (let i = 0; i < RUNS; i++) {
     fs.rmSync(store, {force: true})
-    first.push(timeOnce([bin, 'apply', '-f', labFile], env))
-    again.push(timeOnce([bin, 'apply', '-f', labFile], env))
+    first.push(timeProcess([bin, 'apply', '-f', labFile], env).ms)
+    again.push(timeProcess([bin, 'apply', '-f', labFile], env).ms)
   }
   print(`apply 1,024-VM lab file into an empty store: ${median(first).toFixed(0)} ms (median of ${RUNS}, cold process; ${(yaml.length / 1024).toFixed(0)} KiB of YAML, 4,096 adapters; target < 3,000 ms)`)
   print(`apply the same file again (no changes): ${median(again).toFixed(0)} ms (median of ${RUNS})`)

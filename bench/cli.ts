@@ -1,50 +1,12 @@
 // Cold start of the real binary: `hvnet vswitch list --json` beside `node -e 0`, interleaved in
 // one run so both see the same machine state; medians of RUNS runs each, and their ratio.
-import {spawnSync} from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
-import type {Lab} from '../src/model/schema.js'
-import {parseLab, serializeLab} from '../src/model/store.js'
+import {median, repoRoot, scratchDir, timeProcess} from './support.js'
 
 const RUNS = 15
 
-export function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url))
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
-  return dir
-}
-
-function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, args, {env, stdio: ['ignore', 'ignore', 'inherit']})
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`)
-  return Number(process.hrtime.bigint() - start) / 1e6
-}
-
-/**
- * A lab's text as hvnet stores it. Every write goes through the schema check, which puts each
- * object's keys in schema order; a lab built in memory through the model API has them in the order
- * its functions wrote them, which hvnet never writes and reads only by the slower full check.
- */
-export function storedText(lab: Lab): string {
-  return serializeLab(parseLab(serializeLab(lab), 'bench lab'))
-}
-
-/** A fresh temporary directory, removed when the process exits. */
-export function scratchDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  process.once('exit', () => fs.rmSync(dir, {force: true, recursive: true}))
-  return dir
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
+const timeOnce = (args: string[], env: NodeJS.ProcessEnv): number => timeProcess(args, env).ms
 
 export async function run(print: (line: string) => void): Promise<void> {
   const root = repoRoot()

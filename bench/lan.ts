@@ -4,6 +4,7 @@
 // the time to gather and restore its runtime state. Figures only, never asserted.
 import type {HostInterfaceConfig, NetworkConfig, PortFeatures, SwitchConfig, VmConfig} from '../src/engine/config.js'
 import {buildNetwork} from '../src/engine/network.js'
+import {median} from './support.js'
 
 const features = (ref: string): PortFeatures => ({macAddressSpoofing: false, dhcpGuard: false, routerGuard: false, portMirroring: 'none', vlan: {mode: 'untagged'}, acls: [], extendedAcls: [], ref})
 const ip = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0
@@ -52,11 +53,6 @@ function lab(vmCount: number): NetworkConfig {
     nats: [],
     dhcpScopes: [{switchId: 'def', prefix: {address: ip(172, 20, 16, 0), length: 20}, serverAddress: ip(172, 20, 16, 1), rangeStart: ip(172, 20, 16, 2), rangeEnd: ip(172, 20, 31, 254), leaseSeconds: 86400}],
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[s.length >> 1]
 }
 
 export async function run(print: (line: string) => void): Promise<void> {

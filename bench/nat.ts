@@ -5,8 +5,8 @@ import {setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
 import {NatCore} from '../src/engine/nat/index.js'
 import {natConfig} from '../src/engine/testing/nat.js'
-import {Ipv4Packet, UdpPacket, encodeFrame} from '../src/engine/wire/index.js'
-import type {Ipv4Repr} from '../src/engine/wire/index.js'
+import {Ipv4Packet, UdpPacket, encodeFrame, ipv4Repr} from '../src/engine/wire/index.js'
+import {rate} from './support.js'
 
 const VMS = 1024
 const PORTS_PER_VM = 8
@@ -30,7 +30,7 @@ interface Flows {
 }
 
 function flows(): Flows {
-  const ip: Ipv4Repr = {src: BASE + 10, dst: 0x5db8_d801, protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+  const ip = ipv4Repr({src: BASE + 10, dst: 0x5db8_d801, protocol: 17, ttl: 64, ident: 1, dontFrag: true})
   const template = encodeFrame([{layer: 'ethernet', repr: {dst: 0x00155d000001, src: 0x00155d100000, etherType: 0x0800}}, {layer: 'ipv4', repr: ip}, {layer: 'udp', repr: {srcPort: 50000, dstPort: 443, payload: new Uint8Array(22).fill(7)}}])
   if (template.length !== 64) throw new Error(`bench frame is ${template.length} bytes`)
   const f: Flows = {template, words: new Uint32Array(SESSIONS * 4)}
@@ -121,6 +121,8 @@ function used(): number {
   return m.heapUsed + m.arrayBuffers
 }
 
+const RATE = {warmUp: 300_000, chunk: 65_536, durationMs: 1500}
+
 export async function run(print: (line: string) => void): Promise<void> {
   const gc = gcFunction()
   const f = flows()
@@ -153,34 +155,13 @@ export async function run(print: (line: string) => void): Promise<void> {
   // Speed: frames in a scattered order (stride 40503, odd: every session once per 65,536 frames,
   // neighbours far apart, so the tables do not sit in cache), then in session order.
   let now = 1
-  const r = rate((count) => translateBatch(nat, ring, f, scattered, count, now++))
-  const q = rate((count) => translateBatch(nat, ring, f, sequential, count, now++))
-  const b = rate((count) => receiveBatch(ring, f, scattered, count))
+  const r = rate(RATE, (count) => translateBatch(nat, ring, f, scattered, count, now++))
+  const q = rate(RATE, (count) => translateBatch(nat, ring, f, sequential, count, now++))
+  const b = rate(RATE, (count) => receiveBatch(ring, f, scattered, count))
   if (nat.sessionCount !== SESSIONS) throw new Error('sessions changed during the run')
   const net = 1 / (1 / r.perCpuSecond - 1 / b.perCpuSecond)
   const m = (x: number): string => (x / 1e6).toFixed(2)
   print(`nat outbound translation, 64-byte UDP frames from ${VMS} VMs over ${SESSIONS} live sessions, scattered order: ${m(r.perCpuSecond)} M frames per CPU-second (${m(net)} M without writing each frame into the ring; ${m(r.perSecond)} M per wall-clock second on this machine now); target >= 8 M; OVS kernel datapath, published per-core NAT figures (≈1–2 Mpps)`)
   print(`nat outbound translation, same frames in session order (the tables stream through the cache): ${m(q.perCpuSecond)} M frames per CPU-second (${m(q.perSecond)} M per wall-clock second)`)
   if (r.sink + q.sink + b.sink === 0.5 || warm.sessionCount === 0) print('(sink)')
-}
-
-/**
- * Runs batch(n) for ~durationMs after a warm-up. Returns iterations per wall-clock second and per
- * CPU second of this process (user + system): on a shared machine the second is what one core
- * does when it is ours, the first what we got.
- */
-function rate(batch: (n: number) => number, durationMs = 1500): {perSecond: number; perCpuSecond: number; sink: number} {
-  let sink = batch(300_000)
-  const n0 = 65_536
-  let n = 0
-  const c0 = process.cpuUsage()
-  const t0 = performance.now()
-  let t = t0
-  while (t - t0 < durationMs) {
-    sink += batch(n0)
-    n += n0
-    t = performance.now()
-  }
-  const c = process.cpuUsage(c0)
-  return {perSecond: (n * 1000) / (t - t0), perCpuSecond: (n * 1e6) / (c.user + c.system), sink}
 }

@@ -5,19 +5,12 @@
 // converted, and of the part a trace pays before its flow reaches any VM.
 // Times are this process's CPU time (user + system, GC threads included), which a busy shared
 // machine inflates far less than wall time.
-import {median, storedText} from './cli.js'
+import {cpuMs, median, storedText} from './support.js'
 import {bigLab} from './vms.js'
 import {networkConfigOf} from '../src/model/network-config.js'
 import {parseLab} from '../src/model/store.js'
 
 const RUNS = 21
-
-function cpuMs(work: () => unknown): number {
-  const start = process.cpuUsage()
-  work()
-  const used = process.cpuUsage(start)
-  return (used.user + used.system) / 1000
-}
 
 export async function run(print: (line: string) => void): Promise<void> {
   const text = storedText(bigLab())

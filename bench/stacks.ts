@@ -5,8 +5,9 @@ import {Scheduler} from '../src/engine/clock.js'
 import {GuestStack} from '../src/engine/ip/guest.js'
 import {HostStack} from '../src/engine/ip/host.js'
 import {hostInterface, ip, vmConfig} from '../src/engine/testing/stacks.js'
-import {encodeFrame} from '../src/engine/wire/index.js'
+import {encodeFrame, ipv4Repr} from '../src/engine/wire/index.js'
 import type {Ipv4Repr} from '../src/engine/wire/index.js'
+import {rate} from './support.js'
 
 const GUEST = 0x00155d001701
 const PEER = 0x00155d001702
@@ -14,26 +15,14 @@ const HA = 0x00155d006a01
 const HB = 0x00155d006a02
 
 function ipRepr(src: number, dst: number, protocol: number): Ipv4Repr {
-  return {src, dst, protocol, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: false, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
-}
-
-function rate(batch: (n: number) => number, durationMs = 700): number {
-  batch(20_000)
-  const n0 = 10_000
-  let n = 0
-  const t0 = performance.now()
-  let t = t0
-  while (t - t0 < durationMs) {
-    batch(n0)
-    n += n0
-    t = performance.now()
-  }
-  return (n * 1000) / (t - t0)
+  return ipv4Repr({src, dst, protocol, ttl: 64, ident: 1})
 }
 
 function fmt(r: number): string {
   return r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(0)} k`
 }
+
+const RATE = {warmUp: 20_000, chunk: 10_000, durationMs: 700}
 
 export async function run(print: (line: string) => void): Promise<void> {
   // A guest answering echo requests from a peer whose MAC it has cached.
@@ -45,13 +34,13 @@ export async function run(print: (line: string) => void): Promise<void> {
     g.iface.sink = {receive: () => void sent++}
     g.iface.arp.learn(ip('10.0.0.1'), PEER, 0)
     const echo = encodeFrame([{layer: 'ethernet', repr: {dst: GUEST, src: PEER, etherType: 0x0800}}, {layer: 'ipv4', repr: ipRepr(ip('10.0.0.1'), ip('10.0.0.2'), 1)}, {layer: 'icmpv4', repr: {kind: 'echo-request', ident: 1, seqNo: 1, data: new Uint8Array(18)}}])
-    const r = rate((n) => {
+    const r = rate(RATE, (n) => {
       for (let i = 0; i < n; i++) g.receive(echo)
       sched.run({untilMs: sched.now + 1_000})
       g.iface.arp.learn(ip('10.0.0.1'), PEER, sched.now)
       return sent
     })
-    print(`stacks: guest ICMP echo answered: ${fmt(r)} frames/s (one core, recorder off)`)
+    print(`stacks: guest ICMP echo answered: ${fmt(r.perSecond)} frames/s (one core, recorder off)`)
   }
   // The host routing between two vEthernet interfaces.
   {
@@ -69,12 +58,12 @@ export async function run(print: (line: string) => void): Promise<void> {
     b.sink = {receive: () => void sent++}
     b.arp.learn(ip('10.2.0.10'), PEER, 0)
     const udp = encodeFrame([{layer: 'ethernet', repr: {dst: HA, src: GUEST, etherType: 0x0800}}, {layer: 'ipv4', repr: ipRepr(ip('10.1.0.10'), ip('10.2.0.10'), 17)}, {layer: 'udp', repr: {srcPort: 40000, dstPort: 53, payload: new Uint8Array(22)}}])
-    const r = rate((n) => {
+    const r = rate(RATE, (n) => {
       for (let i = 0; i < n; i++) a.receive(udp)
       sched.run({untilMs: sched.now + 1_000})
       b.arp.learn(ip('10.2.0.10'), PEER, sched.now)
       return sent
     })
-    print(`stacks: host routing 64-byte UDP between two vEthernets: ${fmt(r)} frames/s (one core, recorder off)`)
+    print(`stacks: host routing 64-byte UDP between two vEthernets: ${fmt(r.perSecond)} frames/s (one core, recorder off)`)
   }
 }

@@ -8,7 +8,8 @@ import type {FrameSink} from '../src/engine/observe.js'
 import {VSwitch} from '../src/engine/switch/index.js'
 import type {SwitchPort} from '../src/engine/switch/index.js'
 import {MacTable, macHi, macLo} from '../src/engine/switch/mac-table.js'
-import {encodeFrame} from '../src/engine/wire/index.js'
+import {encodeFrame, ipv4Repr} from '../src/engine/wire/index.js'
+import {rate} from './support.js'
 
 const PORTS = 1024
 const OVS = 'OVS userspace datapath: 12–15 Mpps per core with its exact-match cache'
@@ -27,7 +28,7 @@ function frame(from: number, to: number): Uint8Array {
   // 14 + 20 + 8 + 22 = 64 bytes.
   return encodeFrame([
     {layer: 'ethernet', repr: {dst: macOf(to), src: macOf(from), etherType: 0x0800}},
-    {layer: 'ipv4', repr: {src: ipOf(from), dst: ipOf(to), protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}},
+    {layer: 'ipv4', repr: ipv4Repr({src: ipOf(from), dst: ipOf(to), protocol: 17, ttl: 64, ident: 1, dontFrag: true})},
     {layer: 'udp', repr: {srcPort: 49152, dstPort: 7, payload: new Uint8Array(22).fill(7)}},
   ])
 }
@@ -68,29 +69,19 @@ function build(withPolicies: boolean): {ports: SwitchPort[]; frames: Uint8Array[
   return {ports, frames, sinks}
 }
 
-function rate(batch: (n: number) => number, durationMs = 1500): number {
-  batch(200_000)
-  let n = 0
-  const t0 = performance.now()
-  let t = t0
-  while (t - t0 < durationMs) {
-    batch(PORTS * 64)
-    n += PORTS * 64
-    t = performance.now()
-  }
-  return (n * 1000) / (t - t0)
-}
-
 function fmt(r: number): string {
   return `${(r / 1e6).toFixed(2)} M`
 }
 
+const RATE = {warmUp: 200_000, chunk: PORTS * 64, durationMs: 1500}
+const LOOKUP_RATE = {...RATE, durationMs: 700}
+
 export function forwarding(withPolicies: boolean): number {
   const {ports, frames, sinks} = build(withPolicies)
-  const r = rate((n) => {
+  const r = rate(RATE, (n) => {
     for (let i = 0; i < n; i++) ports[i & (PORTS - 1)].receive(frames[i & (PORTS - 1)])
     return n
-  })
+  }).perSecond
   const delivered = sinks.reduce((a, s) => a + s.n, 0)
   if (delivered === 0) throw new Error('bench: no frame was delivered')
   return r
@@ -109,20 +100,20 @@ function lookups(): {table: number; map: number} {
     los[i] = macLo(macOf(i))
   }
   let sink = 0
-  const table = rate((n) => {
+  const table = rate(LOOKUP_RATE, (n) => {
     for (let i = 0; i < n; i++) {
       const f = bufs[i & (PORTS - 1)]
       sink += t.get((f[0] << 8) | f[1], (f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5]) ?? 0
     }
     return n
-  }, 700)
-  const map = rate((n) => {
+  }).perSecond
+  const map = rate(LOOKUP_RATE, (n) => {
     for (let i = 0; i < n; i++) {
       const f = bufs[i & (PORTS - 1)]
       sink += m.get(((f[0] << 8) | f[1]) * 0x1_0000_0000 + (((f[2] << 24) | (f[3] << 16) | (f[4] << 8) | f[5]) >>> 0)) ?? 0
     }
     return n
-  }, 700)
+  }).perSecond
   if (sink === 0.5) console.log('(sink)')
   return {table, map}
 }

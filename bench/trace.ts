@@ -4,11 +4,10 @@
 // the trace itself, the lab already read; CPU time) and through the real binary (wall time, which
 // also reads and validates the lab). Both labs are Microsoft's NAT setup: NATSwitch, 192.168.128.1 on
 // its vEthernet, WinNAT on 192.168.128.0/20, VMs with static addresses, half of them running.
-import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {median, repoRoot, scratchDir, storedText} from './cli.js'
+import {cpuMs, median, repoRoot, scratchDir, storedText, timeProcess} from './support.js'
 import {addIpAddress} from '../src/model/ip.js'
 import {newLab} from '../src/model/lab.js'
 import {enableNat} from '../src/model/nat.js'
@@ -40,19 +39,7 @@ export function natLab(vms: number): ReturnType<typeof newLab> {
 
 const REQUEST: TraceRequest = {from: 'vm0000', to: '8.8.8.8', protocol: 'icmp', dstPort: null, srcPort: null, size: null, ttl: null, src: null, frames: null, at: null}
 
-function cpuMs(work: () => unknown): number {
-  const start = process.cpuUsage()
-  work()
-  const used = process.cpuUsage(start)
-  return (used.user + used.system) / 1000
-}
-
-function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, args, {env, maxBuffer: 1 << 28, stdio: ['ignore', 'ignore', 'inherit']})
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`)
-  return Number(process.hrtime.bigint() - start) / 1e6
-}
+const wallMs = (args: string[], env: NodeJS.ProcessEnv): number => timeProcess(args, env).ms
 
 export async function run(print: (line: string) => void): Promise<void> {
   const dir = scratchDir('hvnet-bench-trace-')

@@ -3,12 +3,11 @@
 // `vswitch list --json`, both on the same lab (what listing VMs costs beyond reading the lab) and on
 // a new lab (the plain cold start). The lab is built here through the model API and written once
 // (not 4,096 processes).
-import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
 import {newLab} from '../src/model/lab.js'
-import {median, repoRoot, scratchDir, storedText} from './cli.js'
+import {median, repoRoot, scratchDir, storedText, timeProcess} from './support.js'
 import {addAcl, addAdapter, addExtendedAcl, findVm, newVm, setGuestIp, setVlan, startVm} from '../src/model/vm.js'
 import {newSwitch} from '../src/model/vswitch.js'
 
@@ -38,12 +37,7 @@ export function bigLab(): ReturnType<typeof newLab> {
   return lab
 }
 
-function timeOnce(args: string[], env: NodeJS.ProcessEnv): {ms: number; bytes: number} {
-  const start = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, args, {env, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit']})
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`)
-  return {bytes: r.stdout.length, ms: Number(process.hrtime.bigint() - start) / 1e6}
-}
+const timeOnce = (args: string[], env: NodeJS.ProcessEnv) => timeProcess(args, env, {stdout: true})
 
 export async function run(print: (line: string) => void): Promise<void> {
   const root = repoRoot()
@@ -69,7 +63,7 @@ export async function run(print: (line: string) => void): Promise<void> {
     s.push(timeOnce(switches, env).ms)
     const r = timeOnce(vms, env)
     v.push(r.ms)
-    bytes = r.bytes
+    bytes = r.stdoutBytes
   }
   const mn = median(n)
   const ms = median(s)

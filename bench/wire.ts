@@ -1,10 +1,11 @@
 // Frame codec speed (STYLE 7): parse + summary for a 64-byte UDP frame and a 1514-byte TCP
 // frame, and the switch/NAT header path (Ethernet + IPv4 + UDP views: checkLen + the fields a
 // switch or NAT reads) against the 20 Mfps target. Figures only; nothing is asserted.
-import {EthernetFrame, Ipv4Packet, MAC_BROADCAST, UdpPacket, decodeFrame, encodeFrame, summarizeFrame} from '../src/engine/wire/index.js'
-import type {FrameLayer, Ipv4Repr} from '../src/engine/wire/index.js'
+import {EthernetFrame, Ipv4Packet, MAC_BROADCAST, UdpPacket, decodeFrame, encodeFrame, ipv4Repr, summarizeFrame} from '../src/engine/wire/index.js'
+import type {FrameLayer} from '../src/engine/wire/index.js'
+import {rate} from './support.js'
 
-const IP: Ipv4Repr = {src: 0xc0a8640b, dst: 0x08080808, protocol: 17, ttl: 64, dscp: 0, ecn: 0, ident: 1, dontFrag: true, moreFrags: false, fragOffset: 0, options: new Uint8Array(0), payloadLen: 0}
+const IP = ipv4Repr({src: 0xc0a8640b, dst: 0x08080808, protocol: 17, ttl: 64, ident: 1, dontFrag: true})
 
 function udp64(): Uint8Array {
   // 14 + 20 + 8 + 22 = 64 bytes: a small datagram, no padding.
@@ -19,24 +20,6 @@ function tcp1514(): Uint8Array {
     {layer: 'tcp', repr: {srcPort: 49152, dstPort: 443, seqNo: 1, ackNo: 1, flags: 0x18, window: 501, urgent: 0, options: [{kind: 'nop'}, {kind: 'nop'}, {kind: 'timestamps', tsVal: 1, tsEcr: 2}], payload: new Uint8Array(1514 - 14 - 20 - 32).fill(9)}},
   ]
   return encodeFrame(layers)
-}
-
-/**
- * Runs batch(n) (n iterations inside, so each measured loop is its own monomorphic call site)
- * for ~durationMs after a warm-up; returns iterations per second.
- */
-function rate(batch: (n: number) => number, durationMs = 1000): {perSecond: number; sink: number} {
-  let sink = batch(300_000)
-  const n0 = 50_000
-  let n = 0
-  const t0 = performance.now()
-  let t = t0
-  while (t - t0 < durationMs) {
-    sink += batch(n0)
-    n += n0
-    t = performance.now()
-  }
-  return {perSecond: (n * 1000) / (t - t0), sink}
 }
 
 function fmt(r: number): string {
@@ -83,30 +66,32 @@ function headerPathVerified(buf: Uint8Array): number {
   return (macs + eth.vid + ((ip.dst ^ udp.dstPort) & 0xff) + ip.ttl) | 0
 }
 
+const RATE = {warmUp: 300_000, chunk: 50_000, durationMs: 1000}
+
 export async function run(print: (line: string) => void): Promise<void> {
   const small = udp64()
   const large = tcp1514()
   if (small.length !== 64 || large.length !== 1514) throw new Error(`bench frames are ${small.length} and ${large.length} bytes`)
 
-  const s = rate((n) => {
+  const s = rate(RATE, (n) => {
     let x = 0
     for (let i = 0; i < n; i++) x += summarizeFrame(decodeFrame(small)).length
     return x
   })
   print(`wire decodeFrame+summary, 64-byte UDP frame: ${fmt(s.perSecond)}frames/s (checksums verified)`)
-  const l = rate((n) => {
+  const l = rate(RATE, (n) => {
     let x = 0
     for (let i = 0; i < n; i++) x += summarizeFrame(decodeFrame(large)).length
     return x
   })
   print(`wire decodeFrame+summary, 1514-byte TCP frame: ${fmt(l.perSecond)}frames/s (checksums verified)`)
-  const h = rate((n) => {
+  const h = rate(RATE, (n) => {
     let x = 0
     for (let i = 0; i < n; i++) x += headerPath(small)
     return x
   })
   print(`wire header parse Ethernet+IPv4+UDP views, 64-byte frame: ${fmt(h.perSecond)}frames/s (target >= 20 M; checkLen + switch/NAT fields, no checksum)`)
-  const hc = rate((n) => {
+  const hc = rate(RATE, (n) => {
     let x = 0
     for (let i = 0; i < n; i++) x += headerPathVerified(small)
     return x
