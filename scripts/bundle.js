@@ -12,6 +12,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {BUNDLE, loadBundle} from '../bin/bundle.js'
+import {hookExport} from '../dist/src/cli/main.js'
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const commandsDir = path.join(root, 'dist/src/commands')
@@ -30,8 +31,6 @@ const files = fs
 if (files.length === 0) throw new Error(`no compiled commands in ${commandsDir}: run tsc -b first`)
 
 const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
-/** A hook's export name in the bundle, from its target in package.json (src/cli/main.ts maps it the same way). */
-const hookExport = (target) => `hook ${target}`
 const hooks = Object.values(pjson.oclif.hooks ?? {}).flat()
 for (const target of hooks) if (typeof target !== 'string') throw new Error(`bundle.js handles hook targets given as paths, not ${JSON.stringify(target)}`)
 
